@@ -1,0 +1,268 @@
+package io.nectar.nlu.exec;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.nectar.nlu.NluException;
+import io.nectar.nlu.TextNormalizer;
+import io.nectar.nlu.encoder.SentenceEncoder;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Runs sentence encoders on dedicated platform threads, off any event loop, and coalesces concurrent
+ * requests into one ONNX batch.
+ * <p>
+ * Each worker owns one {@link SentenceEncoder.Session} per encoder. A worker takes a request, drains
+ * whatever else is already queued (up to {@code maxBatchSize}), and when that shows a burst is under way
+ * waits up to {@code maxWaitMicros} for the batch to fill. A lone request is never delayed. The queue is
+ * bounded: when it is full {@link #encode} fails at once with {@link NluException.Code#OVERLOADED}.
+ * <p>
+ * Shoppers ask the same few questions thousands of times, so results are cached by encoder and
+ * normalised text (bounded, least-recently-used); concurrent requests for the same text share one run.
+ * Returned vectors are shared: callers must not modify them. {@link #encode} may be called from any thread;
+ * its future completes on a worker thread (or at once on a cache hit).
+ */
+public final class EncoderExecutor implements AutoCloseable {
+
+    /**
+     * @param workers         inference threads; keep workers × intraOpThreads ≤ cores
+     * @param queueCapacity   requests that may wait; beyond this callers get OVERLOADED
+     * @param maxBatchSize    most sentences in one ONNX run
+     * @param maxWaitMicros   how long a worker waits for a batch to fill once a burst is seen
+     * @param cacheSize       distinct texts remembered per executor (0 turns the cache off)
+     */
+    public record Options(int workers, int queueCapacity, int maxBatchSize, long maxWaitMicros, int cacheSize) {
+        public static final Options DEFAULT = new Options(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                2048, 32, 2000, 50_000);
+
+        public Options {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be >= 1");
+            }
+            if (queueCapacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be >= 1");
+            }
+            if (maxBatchSize < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be >= 1");
+            }
+            if (maxWaitMicros < 0 || cacheSize < 0) {
+                throw new IllegalArgumentException("maxWaitMicros and cacheSize must be >= 0");
+            }
+        }
+    }
+
+    private record Request(String encoder, String text, CompletableFuture<float[]> result) {
+    }
+
+    private final Map<String, SentenceEncoder> encoders;
+    private final Options options;
+    private final BlockingQueue<Request> queue;
+    private final AsyncCache<String, float[]> cache;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder encoded = new LongAdder();
+
+    public EncoderExecutor(List<SentenceEncoder> encoders, Options options) {
+        if (encoders.isEmpty()) {
+            throw new IllegalArgumentException("at least one encoder is required");
+        }
+        this.encoders = new LinkedHashMap<>();
+        for (SentenceEncoder e : encoders) {
+            this.encoders.put(e.name(), e);
+        }
+        this.options = options;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.cache = options.cacheSize() > 0 ? Caffeine.newBuilder().maximumSize(options.cacheSize()).buildAsync() : null;
+        for (int i = 0; i < options.workers(); i++) {
+            Thread t = new Thread(this::workLoop, "nlu-encoder-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** Names of the encoders this executor runs. */
+    public List<String> encoderNames() {
+        return List.copyOf(encoders.keySet());
+    }
+
+    public SentenceEncoder encoder(String name) {
+        return encoders.get(name);
+    }
+
+    /**
+     * Encodes one text with the named encoder. Never blocks: the future fails with
+     * {@link NluException.Code#OVERLOADED} at once when the queue is full.
+     */
+    public CompletableFuture<float[]> encode(String encoder, String text) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new NluException(NluException.Code.CLOSED, "encoder executor is closed"));
+        }
+        if (!encoders.containsKey(encoder)) {
+            return CompletableFuture.failedFuture(new NluException(NluException.Code.BAD_REQUEST, "no encoder named " + encoder));
+        }
+        requests.increment();
+        String normalized = TextNormalizer.normalize(text);
+        if (cache == null) {
+            return submit(encoder, normalized);
+        }
+        return cache.get(encoder + '\u0000' + normalized, (key, ignored) -> submit(encoder, normalized));
+    }
+
+    /**
+     * Encodes many texts (an index build, say) with the named encoder, in batches, as one future; the
+     * texts go through the same bounded queue, so a large build waits for space instead of failing.
+     * Blocking: call it from a start-up or worker thread, never from an event loop.
+     */
+    public List<float[]> encodeAllBlocking(String encoder, List<String> texts) {
+        List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            if (!encoders.containsKey(encoder)) {
+                throw new NluException(NluException.Code.BAD_REQUEST, "no encoder named " + encoder);
+            }
+            CompletableFuture<float[]> f = new CompletableFuture<>();
+            try {
+                queue.put(new Request(encoder, TextNormalizer.normalize(text), f));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NluException(NluException.Code.CLOSED, "interrupted");
+            }
+            futures.add(f);
+        }
+        List<float[]> out = new ArrayList<>(texts.size());
+        for (CompletableFuture<float[]> f : futures) {
+            out.add(f.join());
+        }
+        return out;
+    }
+
+    private CompletableFuture<float[]> submit(String encoder, String normalized) {
+        CompletableFuture<float[]> f = new CompletableFuture<>();
+        if (!queue.offer(new Request(encoder, normalized, f))) {
+            rejected.increment();
+            f.completeExceptionally(new NluException(NluException.Code.OVERLOADED,
+                    "inference queue full (" + options.queueCapacity() + " waiting)"));
+        }
+        return f;
+    }
+
+    private void workLoop() {
+        Map<String, SentenceEncoder.Session> sessions = new HashMap<>();
+        try {
+            for (SentenceEncoder e : encoders.values()) {
+                sessions.put(e.name(), e.newSession());
+            }
+            List<Request> batch = new ArrayList<>(options.maxBatchSize());
+            while (!closed) {
+                Request first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, options.maxBatchSize() - 1);
+                if (batch.size() > 1 && batch.size() < options.maxBatchSize() && options.maxWaitMicros() > 0) {
+                    long deadline = System.nanoTime() + options.maxWaitMicros() * 1000;
+                    while (batch.size() < options.maxBatchSize()) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        Request more = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (more == null) {
+                            break;
+                        }
+                        batch.add(more);
+                        queue.drainTo(batch, options.maxBatchSize() - batch.size());
+                    }
+                }
+                run(sessions, batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sessions.values().forEach(SentenceEncoder.Session::close);
+        }
+    }
+
+    private void run(Map<String, SentenceEncoder.Session> sessions, List<Request> batch) {
+        Map<String, List<Request>> byEncoder = new LinkedHashMap<>();
+        for (Request r : batch) {
+            byEncoder.computeIfAbsent(r.encoder(), k -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<String, List<Request>> group : byEncoder.entrySet()) {
+            List<Request> requests = group.getValue();
+            List<String> texts = new ArrayList<>(requests.size());
+            for (Request r : requests) {
+                texts.add(r.text());
+            }
+            try {
+                float[][] vectors = sessions.get(group.getKey()).encode(texts);
+                batches.increment();
+                encoded.add(requests.size());
+                for (int i = 0; i < requests.size(); i++) {
+                    requests.get(i).result().complete(vectors[i]);
+                }
+            } catch (RuntimeException e) {
+                NluException failure = e instanceof NluException n ? n
+                        : new NluException(NluException.Code.MODEL, "encoder failed: " + e.getMessage(), e);
+                for (Request r : requests) {
+                    r.result().completeExceptionally(failure);
+                }
+            }
+        }
+    }
+
+    /** Requests waiting for a worker right now. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    public int queueCapacity() {
+        return options.queueCapacity();
+    }
+
+    /** Counters since start: requests asked, refused as overloaded, ONNX runs, sentences encoded. */
+    public Stats stats() {
+        return new Stats(requests.sum(), rejected.sum(), batches.sum(), encoded.sum());
+    }
+
+    public record Stats(long requests, long rejected, long batches, long encoded) {
+        public double meanBatchSize() {
+            return batches == 0 ? 0 : (double) encoded / batches;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Request r;
+        while ((r = queue.poll()) != null) {
+            r.result().completeExceptionally(new NluException(NluException.Code.CLOSED, "encoder executor is closed"));
+        }
+    }
+}
