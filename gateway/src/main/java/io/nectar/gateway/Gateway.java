@@ -1,0 +1,180 @@
+package io.nectar.gateway;
+
+import io.nectar.gateway.http.HttpServerVerticle;
+import io.nectar.gateway.knowledge.EncoderRouter;
+import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.metrics.GatewayMetrics;
+import io.nectar.gateway.session.InMemorySessionStore;
+import io.nectar.gateway.store.ClasspathStoreSource;
+import io.nectar.gateway.store.DirectoryStoreSource;
+import io.nectar.gateway.store.SmallTalk;
+import io.nectar.gateway.store.Store;
+import io.nectar.gateway.store.StoreSource;
+import io.nectar.nlu.Language;
+import io.nectar.nlu.ScriptLanguageDetector;
+import io.nectar.nlu.encoder.EncoderSpec;
+import io.nectar.nlu.encoder.SentenceEncoder;
+import io.nectar.nlu.exec.EncoderExecutor;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One gateway node: starts Vert.x and the HTTP/WebSocket server at once (so liveness answers while
+ * loading), then loads stores and models on a start-up thread and turns ready. {@link #ready()}
+ * completes when the node serves chats.
+ */
+public final class Gateway {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    static final String ZH_ENCODER = EncoderSpec.BGE_SMALL_ZH.name();
+    static final String EN_ENCODER = EncoderSpec.MINILM_L6.name();
+
+    private final Vertx vertx;
+    private final GatewayServices services;
+    private final int port;
+    private final Promise<Void> ready = Promise.promise();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private Gateway(Vertx vertx, GatewayServices services, int port) {
+        this.vertx = vertx;
+        this.services = services;
+        this.port = port;
+    }
+
+    /** Starts a node; the future completes once it listens (not yet ready; see {@link #ready()}). */
+    public static Future<Gateway> start(GatewayConfig config) {
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(config.eventLoops())
+                .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                .setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
+        GatewayMetrics metrics = new GatewayMetrics();
+        InMemorySessionStore sessions = new InMemorySessionStore(config.maxConversations(), config.conversationTtl());
+        GatewayServices services = new GatewayServices(config, metrics, sessions);
+        metrics.gauge("nectar_conversations_stored", "Conversations held by the session store", sessions::size);
+
+        // One instance per event loop; they share the listening port (port 0: one random port for all).
+        List<HttpServerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+                    HttpServerVerticle v = new HttpServerVerticle(services, config.host(), config.port());
+                    instances.add(v);
+                    return v;
+                }, new DeploymentOptions().setInstances(config.eventLoops()))
+                .map(id -> new Gateway(vertx, services, instances.get(0).actualPort()))
+                .onSuccess(g -> {
+                    log.info("listening on http://{}:{} (loading models and stores...)", config.host(), g.port);
+                    Thread loader = new Thread(g::load, "nectar-loader");
+                    loader.setDaemon(true);
+                    loader.start();
+                })
+                .onFailure(t -> vertx.close());
+    }
+
+    private void load() {
+        GatewayConfig config = services.config();
+        long t0 = System.nanoTime();
+        try {
+            List<StoreSource> sources = new ArrayList<>();
+            if (config.stores().isEmpty()) {
+                sources.add(ClasspathStoreSource.DEMO);
+            } else {
+                config.stores().forEach(p -> sources.add(new DirectoryStoreSource(p)));
+            }
+            List<Store> stores = new ArrayList<>();
+            Set<String> merchants = new LinkedHashSet<>();
+            for (StoreSource s : sources) {
+                for (Store store : s.load().stream().map(SmallTalk::addTo).toList()) {
+                    if (!merchants.add(store.merchantId())) {
+                        throw new IllegalStateException("two stores use merchant id '" + store.merchantId() + "'");
+                    }
+                    stores.add(store);
+                }
+                log.info("read {}", s.describe());
+            }
+            Set<String> languages = new LinkedHashSet<>();
+            stores.forEach(s -> {
+                languages.addAll(s.languages());
+                s.faqs().forEach(f -> languages.addAll(f.questions().keySet()));
+            });
+            // zh goes to the Chinese encoder; every other language to the English one
+            List<SentenceEncoder> encoders = new ArrayList<>();
+            if (languages.contains("zh")) {
+                encoders.add(SentenceEncoder.load(EncoderSpec.BGE_SMALL_ZH, 1));
+            }
+            if (languages.stream().anyMatch(l -> !l.equals("zh")) || encoders.isEmpty()) {
+                encoders.add(SentenceEncoder.load(EncoderSpec.MINILM_L6, 1));
+            }
+            encoders.forEach(closeables::add);
+            String fallbackEncoder = encoders.stream().anyMatch(e -> e.name().equals(EN_ENCODER)) ? EN_ENCODER : ZH_ENCODER;
+            EncoderRouter router = new EncoderRouter(
+                    languages.contains("zh") ? Map.of("zh", ZH_ENCODER) : Map.of(), fallbackEncoder,
+                    Map.of(ZH_ENCODER, new EncoderRouter.Calibration(config.zhThreshold(), 0.03),
+                            EN_ENCODER, new EncoderRouter.Calibration(config.enThreshold(), 0.04)));
+            EncoderExecutor executor = new EncoderExecutor(encoders, new EncoderExecutor.Options(config.encoderWorkers(),
+                    config.encoderQueue(), config.maxBatchSize(), config.maxBatchWaitMicros(), config.encoderCacheSize()));
+            closeables.add(0, executor);
+            services.metrics().gauge("nectar_nlu_queue_depth", "Inference requests waiting", executor::queueDepth);
+            services.metrics().gauge("nectar_nlu_batches_total", "ONNX batches run", () -> executor.stats().batches());
+            services.metrics().gauge("nectar_nlu_rejected_total", "Inference requests refused as overloaded",
+                    () -> executor.stats().rejected());
+            KnowledgeBase knowledge = new KnowledgeBase(executor, router, new ScriptLanguageDetector(Language.EN),
+                    config.searchThreads(), config.searchQueue());
+            closeables.add(0, knowledge);
+            for (Store store : stores) {
+                knowledge.install(store);
+            }
+            services.ready(knowledge, stores.get(0).merchantId());
+            log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);
+            ready.tryComplete();
+        } catch (Throwable t) {
+            Throwable root = t;
+            while (root.getMessage() == null && root.getCause() != null) {
+                root = root.getCause();
+            }
+            String why = root.getMessage() == null ? root.toString() : root.getMessage();
+            services.failed(why);
+            log.error("start-up failed: {}", why, t);
+            ready.tryFail(t);
+        }
+    }
+
+    /** Completes when models and stores are loaded; fails if loading failed. */
+    public Future<Void> ready() {
+        return ready.future();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public GatewayServices services() {
+        return services;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Future<Void> stop() {
+        return vertx.close().onComplete(ar -> {
+            for (AutoCloseable c : closeables) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.debug("close failed: {}", e.toString());
+                }
+            }
+        });
+    }
+}

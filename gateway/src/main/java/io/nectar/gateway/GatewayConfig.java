@@ -1,0 +1,200 @@
+package io.nectar.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a gateway node is configured with. Built from command-line options ({@link #fromArgs});
+ * the compact constructor validates, so a bad value stops start-up with a clear message.
+ *
+ * @param stores store directories to serve; empty means the bundled demo store
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        List<Path> stores,
+        int eventLoops,
+        int encoderWorkers,
+        int encoderQueue,
+        int maxBatchSize,
+        long maxBatchWaitMicros,
+        int encoderCacheSize,
+        int searchThreads,
+        int searchQueue,
+        int maxTextChars,
+        int maxFrameBytes,
+        double messagesPerSecond,
+        int messageBurst,
+        int maxPendingPerConnection,
+        long maxConversations,
+        Duration conversationTtl,
+        int idleTimeoutSeconds,
+        double zhThreshold,
+        double enThreshold) {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    public GatewayConfig {
+        stores = List.copyOf(stores);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535, was " + port);
+        }
+        positive("event-loops", eventLoops);
+        positive("encoder-workers", encoderWorkers);
+        positive("encoder-queue", encoderQueue);
+        positive("max-batch", maxBatchSize);
+        positive("search-threads", searchThreads);
+        positive("search-queue", searchQueue);
+        positive("max-text-chars", maxTextChars);
+        positive("max-pending", maxPendingPerConnection);
+        positive("message-burst", messageBurst);
+        positive("idle-timeout", idleTimeoutSeconds);
+        if (maxFrameBytes < 1024) {
+            throw new IllegalArgumentException("max-frame-bytes must be >= 1024");
+        }
+        if (messagesPerSecond <= 0) {
+            throw new IllegalArgumentException("messages-per-second must be > 0");
+        }
+        if (maxBatchWaitMicros < 0 || encoderCacheSize < 0 || maxConversations < 1) {
+            throw new IllegalArgumentException("max-batch-wait and encoder-cache must be >= 0, max-conversations >= 1");
+        }
+        if (zhThreshold <= 0 || zhThreshold >= 1 || enThreshold <= 0 || enThreshold >= 1) {
+            throw new IllegalArgumentException("thresholds must be in (0, 1)");
+        }
+    }
+
+    private static void positive(String name, long v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, was " + v);
+        }
+    }
+
+    public static GatewayConfig defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new GatewayConfig("0.0.0.0", DEFAULT_PORT, List.of(), cores, cores, 2048, 32, 2000, 50_000,
+                1, 4096, 2000, 65536, 5, 10, 16, 1_000_000, Duration.ofMinutes(30), 300, 0.62, 0.45);
+    }
+
+    public GatewayConfig withPort(int p) {
+        return new GatewayConfig(host, p, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
+                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
+                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
+                idleTimeoutSeconds, zhThreshold, enThreshold);
+    }
+
+    public GatewayConfig withStores(List<Path> s) {
+        return new GatewayConfig(host, port, s, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
+                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
+                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
+                idleTimeoutSeconds, zhThreshold, enThreshold);
+    }
+
+    public GatewayConfig withRate(double perSecond, int burst) {
+        return new GatewayConfig(host, port, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
+                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
+                perSecond, burst, maxPendingPerConnection, maxConversations, conversationTtl,
+                idleTimeoutSeconds, zhThreshold, enThreshold);
+    }
+
+    public static final String USAGE = """
+            Usage: ops/run [options]
+            Starts one Nectar gateway. With no --store it serves the bundled demo store (merchant id "demo").
+
+              --port N                 HTTP/WebSocket port (default 8080; 0 picks a free one)
+              --host ADDR              address to bind (default 0.0.0.0)
+              --store DIR              serve the store in DIR (repeatable); merchant id = the directory's
+                                       name unless its store.yaml says otherwise. See docs/store-format.md
+              --event-loops N          Vert.x event loops (default: cores)
+              --encoder-workers N      ONNX inference threads (default: cores)
+              --encoder-queue N        inference requests that may wait before 'overloaded' (default 2048)
+              --max-batch N            most sentences per ONNX batch (default 32)
+              --max-batch-wait-us N    how long a batch may wait to fill during a burst (default 2000)
+              --encoder-cache N        distinct questions whose vectors are cached (default 50000)
+              --max-text-chars N       longest message text accepted (default 2000)
+              --max-frame-bytes N      largest WebSocket frame/message read (default 65536)
+              --rate N                 messages per second per connection, sustained (default 5)
+              --burst N                messages a connection may send at once (default 10)
+              --max-pending N          messages waiting for replies per connection (default 16)
+              --max-conversations N    conversations kept in memory (default 1000000)
+              --conversation-ttl-min N minutes a quiet conversation is kept (default 30)
+              --idle-timeout N         seconds without traffic before a connection is closed (default 300)
+              --zh-threshold X         answer threshold for the Chinese encoder's cosine score (default 0.62)
+              --en-threshold X         answer threshold for the English encoder's cosine score (default 0.45)
+              --help                   print this and exit
+            """;
+
+    /** Parses command-line options over {@link #defaults()}; throws IllegalArgumentException on bad input. */
+    public static GatewayConfig fromArgs(String[] args) {
+        GatewayConfig d = defaults();
+        String host = d.host;
+        int port = d.port, eventLoops = d.eventLoops, workers = d.encoderWorkers, queue = d.encoderQueue,
+                batch = d.maxBatchSize, cache = d.encoderCacheSize, maxText = d.maxTextChars,
+                maxFrame = d.maxFrameBytes, burst = d.messageBurst, pending = d.maxPendingPerConnection,
+                idle = d.idleTimeoutSeconds;
+        long wait = d.maxBatchWaitMicros, maxConv = d.maxConversations, ttlMin = d.conversationTtl.toMinutes();
+        double rate = d.messagesPerSecond, zh = d.zhThreshold, en = d.enThreshold;
+        List<Path> stores = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                v = a.substring(eq + 1);
+                a = a.substring(0, eq);
+            }
+            if (a.equals("--help") || a.equals("-h")) {
+                throw new HelpRequested();
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "' (try --help)");
+            }
+            if (v == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value (try --help)");
+                }
+                v = args[++i];
+            }
+            try {
+                switch (a) {
+                    case "--port" -> port = Integer.parseInt(v);
+                    case "--host" -> host = v;
+                    case "--store" -> stores.add(Path.of(v));
+                    case "--event-loops" -> eventLoops = Integer.parseInt(v);
+                    case "--encoder-workers" -> workers = Integer.parseInt(v);
+                    case "--encoder-queue" -> queue = Integer.parseInt(v);
+                    case "--max-batch" -> batch = Integer.parseInt(v);
+                    case "--max-batch-wait-us" -> wait = Long.parseLong(v);
+                    case "--encoder-cache" -> cache = Integer.parseInt(v);
+                    case "--max-text-chars" -> maxText = Integer.parseInt(v);
+                    case "--max-frame-bytes" -> maxFrame = Integer.parseInt(v);
+                    case "--rate" -> rate = Double.parseDouble(v);
+                    case "--burst" -> burst = Integer.parseInt(v);
+                    case "--max-pending" -> pending = Integer.parseInt(v);
+                    case "--max-conversations" -> maxConv = Long.parseLong(v);
+                    case "--conversation-ttl-min" -> ttlMin = Long.parseLong(v);
+                    case "--idle-timeout" -> idle = Integer.parseInt(v);
+                    case "--zh-threshold" -> zh = Double.parseDouble(v);
+                    case "--en-threshold" -> en = Double.parseDouble(v);
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(a + " needs a number, got '" + v + "'");
+            }
+        }
+        if (ttlMin < 1) {
+            throw new IllegalArgumentException("conversation-ttl-min must be >= 1");
+        }
+        return new GatewayConfig(host, port, stores, eventLoops, workers, queue, batch, wait, cache,
+                d.searchThreads, d.searchQueue, maxText, maxFrame, rate, burst, pending, maxConv,
+                Duration.ofMinutes(ttlMin), idle, zh, en);
+    }
+
+    /** Thrown by {@link #fromArgs} when the user asked for help. */
+    public static final class HelpRequested extends RuntimeException {
+        public HelpRequested() {
+            super("help requested", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.nectar.gateway;
+
+import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.metrics.GatewayMetrics;
+import io.nectar.gateway.session.SessionStore;
+
+/**
+ * What every event loop of a node shares: configuration, metrics, the session store and, once loaded,
+ * the knowledge base. Fields are written once at start-up; {@link #knowledge()} is {@code null} until
+ * the node is ready.
+ */
+public final class GatewayServices {
+
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final SessionStore sessions;
+    private volatile KnowledgeBase knowledge;
+    private volatile String loadFailure;
+    private volatile String defaultMerchant;
+
+    GatewayServices(GatewayConfig config, GatewayMetrics metrics, SessionStore sessions) {
+        this.config = config;
+        this.metrics = metrics;
+        this.sessions = sessions;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    /** The loaded knowledge base, or {@code null} while the node is still loading. */
+    public KnowledgeBase knowledge() {
+        return knowledge;
+    }
+
+    void ready(KnowledgeBase knowledge, String defaultMerchant) {
+        this.defaultMerchant = defaultMerchant;
+        this.knowledge = knowledge;
+    }
+
+    /** The merchant the bundled chat page opens when the URL names none: the first store loaded. */
+    public String defaultMerchant() {
+        return defaultMerchant;
+    }
+
+    public boolean isReady() {
+        return knowledge != null;
+    }
+
+    /** Why loading failed, or {@code null}. */
+    public String loadFailure() {
+        return loadFailure;
+    }
+
+    void failed(String why) {
+        this.loadFailure = why;
+    }
+}

@@ -1,0 +1,94 @@
+package io.nectar.gateway.http;
+
+import io.nectar.gateway.GatewayServices;
+import io.nectar.gateway.ws.ChatConnection;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The node's HTTP face, one instance per event loop (they share the port): the chat page at {@code /},
+ * the WebSocket endpoint {@code /ws/chat}, health checks and Prometheus metrics. Runs on its event loop.
+ */
+public final class HttpServerVerticle extends VerticleBase {
+
+    public static final String CHAT_PATH = "/ws/chat";
+
+    private final GatewayServices services;
+    private final String host;
+    private final int port;
+    private HttpServer server;
+
+    public HttpServerVerticle(GatewayServices services, String host, int port) {
+        this.services = services;
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+        router.get("/health/ready").handler(this::ready);
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(services.metrics().scrape()));
+        router.get("/api/chat-config").handler(this::chatConfig);
+        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                // the transport reads up to 4x our limit so an oversize message is read whole and
+                // refused with a clean 1009 close; ChatConnection enforces the real limit
+                .setMaxWebSocketFrameSize(services.config().maxFrameBytes() * 4)
+                .setMaxWebSocketMessageSize(services.config().maxFrameBytes() * 4)
+                .setIdleTimeout(services.config().idleTimeoutSeconds())
+                .setTcpNoDelay(true);
+        server = vertx.createHttpServer(options)
+                .requestHandler(router)
+                .webSocketHandshakeHandler(hs -> {
+                    if (CHAT_PATH.equals(hs.path())) {
+                        hs.accept();
+                    } else {
+                        hs.reject(404);
+                    }
+                })
+                .webSocketHandler(ws -> new ChatConnection(ws, services).start());
+        return server.listen();
+    }
+
+    /** The port the server listens on (useful when started on port 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void ready(RoutingContext ctx) {
+        if (services.isReady()) {
+            json(ctx, 200, new JsonObject().put("status", "READY")
+                    .put("merchants", services.knowledge().merchants().size()));
+        } else if (services.loadFailure() != null) {
+            json(ctx, 503, new JsonObject().put("status", "FAILED").put("error", services.loadFailure()));
+        } else {
+            json(ctx, 503, new JsonObject().put("status", "LOADING"));
+        }
+    }
+
+    private void chatConfig(RoutingContext ctx) {
+        JsonObject cfg = new JsonObject().put("chatPath", CHAT_PATH).put("ready", services.isReady());
+        if (services.isReady()) {
+            cfg.put("defaultMerchant", services.defaultMerchant());
+        }
+        json(ctx, 200, cfg);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+                .putHeader("cache-control", "no-store").end(body.encode());
+    }
+}

@@ -1,0 +1,92 @@
+package io.nectar.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nectar.gateway.error.ErrorCode;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's operational metrics, exported in Prometheus text format at {@code /metrics}. Meters are
+ * node-wide, never tagged by merchant: merchant ids are unbounded and one merchant must not see another's
+ * numbers here. Any thread.
+ */
+public final class GatewayMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicLong connectionsOpen = new AtomicLong();
+    private final Counter connectionsTotal;
+    private final Counter messagesIn;
+    private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
+    private final Map<String, Timer> replyLatency = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+
+    public GatewayMetrics() {
+        Gauge.builder("nectar_connections_open", connectionsOpen, AtomicLong::get)
+                .description("WebSocket chat connections open now").register(registry);
+        connectionsTotal = Counter.builder("nectar_connections_total").description("WebSocket chat connections accepted").register(registry);
+        messagesIn = Counter.builder("nectar_messages_in_total").description("Frames received from shoppers").register(registry);
+        for (ErrorCode c : ErrorCode.values()) {
+            errors.put(c, Counter.builder("nectar_errors_total").tag("code", c.code())
+                    .description("Error frames sent, by code").register(registry));
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void connectionOpened() {
+        connectionsOpen.incrementAndGet();
+        connectionsTotal.increment();
+    }
+
+    public void connectionClosed() {
+        connectionsOpen.decrementAndGet();
+    }
+
+    public long connectionsOpen() {
+        return connectionsOpen.get();
+    }
+
+    public void messageIn() {
+        messagesIn.increment();
+    }
+
+    public void messageOut(String type) {
+        messagesOut.computeIfAbsent(type, t -> Counter.builder("nectar_messages_out_total").tag("type", t)
+                .description("Frames sent to shoppers, by type").register(registry)).increment();
+    }
+
+    public void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    /** Time from a message's arrival to its reply being written, by answer source. */
+    public void replyLatency(String source, long nanos) {
+        replyLatency.computeIfAbsent(source, s -> Timer.builder("nectar_reply_latency").tag("source", s)
+                .description("Time from a shopper message to the reply")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Exposes a value read on every scrape, such as a queue depth. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,62 @@
+package io.nectar.gateway.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one merchant has given Nectar: store facts, FAQ, catalogue and promotions, as read from
+ * the store directory (see docs/store-format.md). Immutable.
+ *
+ * @param colors colour key → language → names and synonyms (a gazetteer for entity extraction)
+ */
+public record Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
+                    String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
+                    Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
+                    List<Product> products, List<Promotion> promotions) {
+
+    public Store {
+        languages = List.copyOf(languages);
+        facts = Map.copyOf(facts);
+        colors = Map.copyOf(colors);
+        faqs = List.copyOf(faqs);
+        products = List.copyOf(products);
+        promotions = List.copyOf(promotions);
+    }
+
+    /** The first name of colour {@code key} in {@code lang}, or the key itself. */
+    public String colorName(String key, String lang) {
+        Map<String, List<String>> names = colors.get(key);
+        if (names == null) {
+            return key;
+        }
+        List<String> l = names.get(lang);
+        return l == null || l.isEmpty() ? key : l.get(0);
+    }
+
+    public FaqEntry faq(String id) {
+        for (FaqEntry f : faqs) {
+            if (f.id().equals(id)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    public Product product(String sku) {
+        for (Product p : products) {
+            if (p.sku().equals(sku)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public Promotion promotion(String id) {
+        for (Promotion p : promotions) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

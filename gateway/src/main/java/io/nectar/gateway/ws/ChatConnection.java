@@ -1,0 +1,336 @@
+package io.nectar.gateway.ws;
+
+import io.nectar.gateway.GatewayServices;
+import io.nectar.gateway.error.ErrorCode;
+import io.nectar.gateway.knowledge.Answer;
+import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.session.Conversation;
+import io.nectar.gateway.session.Turn;
+import io.nectar.gateway.store.Store;
+import io.nectar.nlu.NluException;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One shopper's WebSocket: parses frames, answers bad input with error frames, and processes messages
+ * strictly one after another in arrival order. Everything here runs on the connection's event loop;
+ * answering is handed to the knowledge base (inference and search run on their own threads) and comes
+ * back to this loop as a Vert.x future.
+ */
+public final class ChatConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
+    static final int MAX_ID_CHARS = 128;
+    private static final int HISTORY_IN_WELCOME = 20;
+
+    private record Pending(String id, String text, long arrivedNanos) {
+    }
+
+    private final ServerWebSocket ws;
+    private final GatewayServices services;
+    private final Context context;
+    private final RateLimiter limiter;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final Set<String> queuedIds = new HashSet<>();
+    private Store store;
+    private Conversation conversation;
+    private boolean busy;
+    private boolean closed;
+    private long serverIds;
+
+    public ChatConnection(ServerWebSocket ws, GatewayServices services) {
+        this.ws = ws;
+        this.services = services;
+        this.context = Vertx.currentContext();
+        this.limiter = new RateLimiter(services.config().messagesPerSecond(), services.config().messageBurst());
+    }
+
+    public void start() {
+        services.metrics().connectionOpened();
+        ws.closeHandler(v -> {
+            closed = true;
+            services.metrics().connectionClosed();
+        });
+        ws.exceptionHandler(t -> log.debug("websocket {}: {}", ws.remoteAddress(), t.toString()));
+        FrameAssembler frames = new FrameAssembler(services.config().maxFrameBytes(), new FrameAssembler.Sink() {
+            @Override
+            public void text(String message) {
+                onText(message);
+            }
+
+            @Override
+            public void binary(int bytes) {
+                onBinary();
+            }
+
+            @Override
+            public void tooBig(long bytes) {
+                services.metrics().error(ErrorCode.MESSAGE_TOO_BIG);
+                closed = true;
+                ws.close((short) 1009, "message over " + services.config().maxFrameBytes() + " bytes");
+            }
+        });
+        ws.frameHandler(frames::frame);
+
+        KnowledgeBase knowledge = services.knowledge();
+        if (knowledge == null) {
+            fatal(ErrorCode.NOT_READY, "the gateway is still loading; retry in a few seconds", (short) 1013);
+            return;
+        }
+        Map<String, List<String>> params = new QueryStringDecoder(ws.uri()).parameters();
+        String merchant = first(params, "merchant");
+        if (merchant == null || merchant.isBlank()) {
+            fatal(ErrorCode.MISSING_MERCHANT, "connect to /ws/chat?merchant=<merchant id>", (short) 1008);
+            return;
+        }
+        store = knowledge.store(merchant);
+        if (store == null) {
+            fatal(ErrorCode.UNKNOWN_MERCHANT, "no merchant '" + truncate(merchant, 64) + "' here", (short) 1008);
+            return;
+        }
+        String resumeId = first(params, "conversation");
+        Future<Conversation> loaded = resumeId == null || resumeId.isBlank() || resumeId.length() > MAX_ID_CHARS
+                ? Future.succeededFuture(null) : services.sessions().get(resumeId);
+        loaded.onComplete(ar -> {
+            if (closed) {
+                return;
+            }
+            Conversation c = ar.succeeded() ? ar.result() : null;
+            if (ar.failed()) {
+                log.warn("session store get failed; starting a new conversation: {}", ar.cause().toString());
+            }
+            boolean resumed = c != null && c.merchantId().equals(store.merchantId());
+            conversation = resumed ? c : new Conversation(UUID.randomUUID().toString(), store.merchantId(), System.currentTimeMillis());
+            sendWelcome(resumed);
+            pump();
+        });
+    }
+
+    private void sendWelcome(boolean resumed) {
+        String lang = conversation.language() != null ? conversation.language() : store.defaultLanguage();
+        JsonArray history = new JsonArray();
+        List<Turn> turns = conversation.turns();
+        for (Turn t : turns.subList(Math.max(0, turns.size() - HISTORY_IN_WELCOME), turns.size())) {
+            history.add(t.toJson());
+        }
+        JsonObject languages = new JsonObject();
+        store.languages().forEach(l -> languages.put(l, store.name().get(l, store.defaultLanguage())));
+        send(new JsonObject()
+                .put("type", "welcome")
+                .put("conversationId", conversation.id())
+                .put("merchant", store.merchantId())
+                .put("storeName", store.name().get(lang, store.defaultLanguage()))
+                .put("language", lang)
+                .put("languages", new JsonArray(store.languages()))
+                .put("greeting", store.greeting().get(lang, store.defaultLanguage()))
+                .put("resumed", resumed)
+                .put("history", history)
+                .put("limits", new JsonObject()
+                        .put("maxTextChars", services.config().maxTextChars())
+                        .put("maxFrameBytes", services.config().maxFrameBytes())
+                        .put("messagesPerSecond", services.config().messagesPerSecond())
+                        .put("burst", services.config().messageBurst())));
+    }
+
+    private void onBinary() {
+        services.metrics().messageIn();
+        if (admit(null)) {
+            error(ErrorCode.BINARY_NOT_SUPPORTED, "send JSON text frames, not binary", null);
+        }
+    }
+
+    private void onText(String raw) {
+        services.metrics().messageIn();
+        JsonObject frame;
+        try {
+            Object parsed = io.vertx.core.json.Json.decodeValue(raw);
+            if (!(parsed instanceof JsonObject o)) {
+                if (admit(null)) {
+                    error(ErrorCode.BAD_JSON, "a frame must be a JSON object", null);
+                }
+                return;
+            }
+            frame = o;
+        } catch (DecodeException e) {
+            if (admit(null)) {
+                error(ErrorCode.BAD_JSON, "frame is not valid JSON", null);
+            }
+            return;
+        }
+        Object idValue = frame.getValue("id");
+        String replyTo = idValue instanceof String s && !s.isEmpty() && s.length() <= MAX_ID_CHARS ? s : null;
+        if (!admit(replyTo)) {
+            return;
+        }
+        Object type = frame.getValue("type");
+        if ("ping".equals(type)) {
+            send(new JsonObject().put("type", "pong").put("at", System.currentTimeMillis()));
+            return;
+        }
+        if (!"message".equals(type)) {
+            error(ErrorCode.UNKNOWN_TYPE, type == null ? "frame has no 'type'"
+                    : "unknown type '" + truncate(String.valueOf(type), 32) + "'; expected 'message' or 'ping'", replyTo);
+            return;
+        }
+        if (idValue != null && replyTo == null) {
+            error(ErrorCode.BAD_ID, "'id' must be a string of 1-" + MAX_ID_CHARS + " characters", null);
+            return;
+        }
+        Object textValue = frame.getValue("text");
+        if (!(textValue instanceof String text) || text.isBlank()) {
+            error(ErrorCode.EMPTY_TEXT, "a message needs a non-empty 'text'", replyTo);
+            return;
+        }
+        int chars = text.codePointCount(0, text.length());
+        if (chars > services.config().maxTextChars()) {
+            error(ErrorCode.TEXT_TOO_LONG, "text has " + chars + " characters; the limit is "
+                    + services.config().maxTextChars(), replyTo);
+            return;
+        }
+        String id = replyTo != null ? replyTo : "s-" + (++serverIds);
+        if (queuedIds.contains(id)) {
+            return; // the same message is already waiting; its reply answers both
+        }
+        if (queue.size() >= services.config().maxPendingPerConnection()) {
+            error(ErrorCode.TOO_MANY_PENDING, "too many messages waiting for replies; wait for them first", replyTo);
+            return;
+        }
+        queue.add(new Pending(id, text.strip(), System.nanoTime()));
+        queuedIds.add(id);
+        pump();
+    }
+
+    /** Applies the per-connection rate limit to every inbound frame; answers the refused ones. */
+    private boolean admit(String replyTo) {
+        if (limiter.tryAcquire()) {
+            return true;
+        }
+        services.metrics().error(ErrorCode.RATE_LIMITED);
+        send(new JsonObject().put("type", "error").put("code", ErrorCode.RATE_LIMITED.code())
+                .put("message", "too many messages; slow down").put("replyTo", replyTo)
+                .put("retryAfterMs", limiter.millisUntilNext()));
+        return false;
+    }
+
+    private void pump() {
+        if (busy || conversation == null || queue.isEmpty()) {
+            return;
+        }
+        busy = true;
+        Pending p = queue.poll();
+        handle(p).onComplete(ar -> {
+            queuedIds.remove(p.id());
+            busy = false;
+            if (ar.failed()) {
+                log.warn("message handling failed", ar.cause());
+                error(ErrorCode.INTERNAL, "something went wrong on our side; send the message again", p.id());
+            }
+            pump();
+        });
+    }
+
+    private Future<Void> handle(Pending p) {
+        JsonObject earlier = conversation.answerTo(p.id());
+        if (earlier != null) {
+            send(earlier.copy().put("duplicate", true));
+            return Future.succeededFuture();
+        }
+        KnowledgeBase knowledge = services.knowledge();
+        return Future.fromCompletionStage(knowledge.answer(store.merchantId(), p.text()), context)
+                .compose(answer -> reply(p, answer), failure -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof RejectedExecutionException
+                            || cause instanceof NluException n && n.code() == NluException.Code.OVERLOADED) {
+                        error(ErrorCode.OVERLOADED, "we are very busy right now; please retry in a moment", p.id());
+                        return Future.succeededFuture();
+                    }
+                    return Future.failedFuture(cause);
+                });
+    }
+
+    private Future<Void> reply(Pending p, Answer a) {
+        long now = System.currentTimeMillis();
+        JsonObject reply = new JsonObject()
+                .put("type", "reply")
+                .put("replyTo", p.id())
+                .put("text", a.text())
+                .put("intent", a.intent())
+                .put("confidence", Math.round(a.confidence() * 1000) / 1000.0)
+                .put("source", a.source())
+                .put("language", a.lang())
+                .put("at", now);
+        if (a.target() != null) {
+            reply.put("ref", a.target());
+        }
+        if (!a.suggestions().isEmpty()) {
+            reply.put("suggestions", new JsonArray(a.suggestions()));
+        }
+        if (a.isFallback()) {
+            reply.put("handoffOffered", true);
+        }
+        conversation.language(a.lang());
+        conversation.addTurn(new Turn("shopper", p.text(), now, p.id(), null, null));
+        conversation.addTurn(new Turn("bot", a.text(), now, p.id(), a.intent(), a.source()));
+        conversation.rememberAnswer(p.id(), reply);
+        send(reply);
+        services.metrics().replyLatency(a.source(), System.nanoTime() - p.arrivedNanos());
+        return services.sessions().put(conversation).recover(t -> {
+            log.warn("session store put failed for conversation {}: {}", conversation.id(), t.toString());
+            return Future.succeededFuture();
+        });
+    }
+
+    private void error(ErrorCode code, String message, String replyTo) {
+        services.metrics().error(code);
+        JsonObject e = new JsonObject().put("type", "error").put("code", code.code()).put("message", message);
+        if (replyTo != null) {
+            e.put("replyTo", replyTo);
+        }
+        send(e);
+    }
+
+    private void fatal(ErrorCode code, String message, short closeCode) {
+        error(code, message, null);
+        closed = true;
+        ws.close(closeCode, code.code());
+    }
+
+    private void send(JsonObject frame) {
+        if (ws.isClosed()) {
+            return;
+        }
+        services.metrics().messageOut(frame.getString("type"));
+        ws.writeTextMessage(frame.encode());
+        if (ws.writeQueueFull()) {
+            // the shopper is not reading: stop reading from them until what we wrote has drained
+            ws.pause();
+            ws.drainHandler(v -> ws.resume());
+        }
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
+    }
+}
