@@ -62,6 +62,7 @@ public final class Gateway {
         GatewayMetrics metrics = new GatewayMetrics();
         InMemorySessionStore sessions = new InMemorySessionStore(config.maxConversations(), config.conversationTtl());
         GatewayServices services = new GatewayServices(config, metrics, sessions);
+        services.actions(new io.nectar.gateway.action.ActionRunner(vertx));
         metrics.gauge("nectar_conversations_stored", "Conversations held by the session store", sessions::size);
 
         // One instance per event loop; they share the listening port (port 0: one random port for all).
