@@ -138,6 +138,14 @@ public final class DialogueEngine {
                 return;
             }
         }
+        if (Lexicon.isHumanRequest(u.text()) && humanFlow(t) != null) {
+            t.confidence = 1.0;
+            start(t, humanFlow(t));
+            return;
+        }
+        if (productQuestion(t)) {
+            return;
+        }
         if (top != null && top.confident()) {
             Flow flow = flowFor(flows, top);
             if (flow != null) {
@@ -172,8 +180,18 @@ public final class DialogueEngine {
         String text = u.text();
         Intent top = u.top();
         Flow other = top != null && top.confident() ? flowFor(t.store.flows(), top) : null;
+        Flow human = Lexicon.isHumanRequest(text) ? humanFlow(t) : null;
+        if (human != null) {
+            other = human;
+            top = new Intent(Intent.FLOW, human.id(), 1.0);
+        }
         if (other != null && other.id().equals(flow.id())) {
             other = null;
+        }
+        if (other == null && productQuestion(t)) {
+            t.say.add(resumeLine(t, flow));
+            reprompt(t, f, flow);
+            return;
         }
         Lexicon.YesNo yn = Lexicon.yesNo(text);
         t.intent = flow.id();
@@ -206,7 +224,13 @@ public final class DialogueEngine {
             }
         }
         Flow.Slot expected = flow.slot(f.step);
-        Map<String, String> fills = fills(t, f, flow, expected);
+        // free text is the answer to a text slot, unless it is a longer message that starts another flow
+        // ("please issue an invoice for my order"); a short one ("个人") is an answer whatever it resembles
+        if (other != null && human == null && expected != null && Flow.TEXT.equals(expected.type()) && Lexicon.isShort(text)) {
+            other = null;
+        }
+        Flow.Slot filling = expected != null && Flow.TEXT.equals(expected.type()) && other != null ? null : expected;
+        Map<String, String> fills = fills(t, f, flow, filling);
         if ("confirm".equals(f.step)) {
             if (!fills.isEmpty()) {
                 apply(f, flow, fills);
@@ -624,6 +648,39 @@ public final class DialogueEngine {
     }
 
     // ---- answers, fallback, handoff ----
+
+    /** The flow that hands off to a human: the one whose action is {@code handoff}. */
+    private static Flow humanFlow(Turn t) {
+        for (Flow f : t.store.flows().flows()) {
+            if ("handoff".equals(f.action()) && f.slots().stream().noneMatch(Flow.Slot::required)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * "这个多少钱" / "how much is this one": a price question about the product last discussed is answered
+     * from the catalogue. Says the answer and returns true, or returns false.
+     */
+    private boolean productQuestion(Turn t) {
+        String text = t.understanding.text();
+        Extraction x = t.understanding.extraction();
+        String sku = x.resolved(EntityType.PRODUCT).filter(e -> e.attribute("candidates") == null).map(Entity::value)
+                .orElse(x.has(EntityType.REFERENCE) || Lexicon.isBarePriceQuestion(text) ? t.state.context.get("product") : null);
+        Product p = sku == null ? null : t.store.product(sku);
+        if (p == null || !Lexicon.isPriceQuestion(text)) {
+            return false;
+        }
+        t.source = "product";
+        t.intent = "product_inquiry";
+        t.ref = p.sku();
+        t.confidence = 1.0;
+        t.say.add(ReplyComposer.product(t.store, p, t.lang));
+        t.state.fallbacks = 0;
+        t.state.context.put("product", p.sku());
+        return true;
+    }
 
     private void answer(Turn t, Answer a) {
         t.source = a.source();

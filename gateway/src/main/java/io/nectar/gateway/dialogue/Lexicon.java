@@ -32,6 +32,12 @@ public final class Lexicon {
             "气死", "滚", "妈的", "他妈", "坑人", "坑爹", "12315", "举报", "恶心", "欺诈");
     private static final Pattern COMPLAINT_EN = Pattern.compile("(?i)\\b(complaint|complain|terrible|useless|ridiculous|scam|"
             + "angry|furious|worst|wtf|sue you|lawyer|unacceptable|disgusting|rip[- ]?off|fraud|pathetic|stupid bot|hate this)\\b");
+    private static final List<String> HUMAN_ZH = List.of("转人工", "人工客服", "找人工", "要人工", "真人客服", "找真人", "人工服务");
+    private static final Pattern HUMAN_EN = Pattern.compile(
+            "(?i)\\b(human agent|real person|talk to (a|an) (human|person|agent)|speak to (a|an) (human|person|agent)|live agent|representative)\\b");
+    private static final List<String> PRICE_ZH = List.of("多少钱", "什么价", "价格", "几块钱", "卖多少", "多钱", "售价");
+    private static final Pattern PRICE_EN = Pattern.compile("(?i)\\b(how much|price|cost)\\b");
+    private static final Pattern PRICE_ALONE = Pattern.compile("(?i)^(多少钱|价格|价格呢|什么价|how much|how much\\?|price|price\\?|the price)$");
     private static final Pattern QUESTION_EN = Pattern.compile(
             "(?i)^(what|when|where|how|do|does|did|is|are|can|could|will|would|why|which|who)\\b");
 
@@ -79,6 +85,33 @@ public final class Lexicon {
     public static boolean isComplaint(String text) {
         String n = TextNormalizer.normalize(text);
         return COMPLAINT_ZH.stream().anyMatch(n::contains) || COMPLAINT_EN.matcher(n).find();
+    }
+
+    /** An explicit request for a person ("转人工", "human agent"): routed to a handoff whatever else matches. */
+    public static boolean isHumanRequest(String text) {
+        String n = TextNormalizer.normalize(text);
+        return HUMAN_ZH.stream().anyMatch(n::contains) || n.equals("人工") || HUMAN_EN.matcher(n).find();
+    }
+
+    /** A question about price ("这个多少钱", "how much is this one"). */
+    public static boolean isPriceQuestion(String text) {
+        String n = TextNormalizer.normalize(text);
+        return PRICE_ZH.stream().anyMatch(n::contains) || PRICE_EN.matcher(n).find();
+    }
+
+    /** Only a price question, naming nothing ("多少钱", "how much?"). */
+    public static boolean isBarePriceQuestion(String text) {
+        return PRICE_ALONE.matcher(norm(text)).matches();
+    }
+
+    /** A short answer (a few characters or words): an answer to a question rather than a new request. */
+    public static boolean isShort(String text) {
+        String t = text.strip();
+        long han = t.codePoints().filter(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN).count();
+        if (han > 0) {
+            return han <= 4;
+        }
+        return t.split("\\s+").length <= 3;
     }
 
     /** Whether the message reads as a question (so it is not the answer to a free-text slot). */

@@ -18,6 +18,38 @@ public record Understanding(String text, String lang, List<Intent> intents, Answ
         intents = List.copyOf(intents);
     }
 
+    /**
+     * Whether the text says nothing about its language: no Han characters, and fewer than three Latin
+     * letters outside entities ("DX1001", "42", "wei@example.com"). The conversation's language applies.
+     */
+    public boolean languageNeutral() {
+        StringBuilder rest = new StringBuilder(text);
+        for (io.nectar.nlu.entity.Entity e : extraction.entities()) {
+            if (e.end() <= rest.length()) {
+                for (int i = e.start(); i < e.end(); i++) {
+                    rest.setCharAt(i, ' ');
+                }
+            }
+        }
+        int latin = 0;
+        for (int i = 0; i < rest.length(); i++) {
+            int cp = rest.charAt(i);
+            Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+            if (script == Character.UnicodeScript.HAN) {
+                return false;
+            }
+            if (script == Character.UnicodeScript.LATIN) {
+                latin++;
+            }
+        }
+        return latin < 3;
+    }
+
+    /** The same understanding in another language (for a language-neutral message in a running conversation). */
+    public Understanding inLanguage(String language) {
+        return new Understanding(text, language, intents, answer, extraction);
+    }
+
     /** The best intent, or {@code null}. */
     public Intent top() {
         return intents.isEmpty() ? null : intents.get(0);

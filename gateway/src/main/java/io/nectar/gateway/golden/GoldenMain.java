@@ -100,6 +100,10 @@ public final class GoldenMain {
                     out.println("  " + (st.passed() ? "ok  " : "FAIL") + " " + st.index() + ". " + st.shopper());
                     if (verbose || !st.passed()) {
                         out.println("         bot: " + reply);
+                        if (st.reply() != null) {
+                            out.println("         source: " + st.reply().getString("source") + ", intent: "
+                                    + st.reply().getString("intent") + ", confidence: " + st.reply().getValue("confidence"));
+                        }
                         if (st.reply() != null && st.reply().containsKey("flow")) {
                             out.println("         flow: " + st.reply().getJsonObject("flow").encode());
                         }

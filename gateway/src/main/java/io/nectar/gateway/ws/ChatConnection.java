@@ -274,6 +274,9 @@ public final class ChatConnection {
      */
     private Future<Void> converse(Pending p, Understanding u) {
         DialogueEngine engine = services.dialogue();
+        if (conversation.language() != null && !conversation.language().equals(u.lang()) && u.languageNeutral()) {
+            u = u.inLanguage(conversation.language()); // "DX1001" answers in the language of the conversation
+        }
         io.nectar.gateway.dialogue.Turn turn = engine.begin(store, conversation.dialogue(), u, conversation.id());
         return drive(engine, turn).compose(v -> reply(p, turn));
     }
