@@ -148,6 +148,16 @@ public final class DialogueEngine {
         }
         if (top != null && top.confident()) {
             Flow flow = flowFor(flows, top);
+            String faq = flow == null ? null : offeringFaq(t, flow);
+            if (faq != null) {
+                // "I need an invoice for my order": a general request that an FAQ offering this flow also
+                // matches is answered with the FAQ and the offer; with the order number it starts the flow
+                answer(t, new Answer("faq", faq, faq, ReplyComposer.faqAnswer(t.store, t.store.faq(faq).answer(), t.lang),
+                        confidenceOf(u, Intent.FAQ, faq), 0, t.lang, List.of()));
+                say(t, flow.offer(), Map.of());
+                s.offer = flow.id();
+                return;
+            }
             if (flow != null) {
                 t.confidence = top.confidence();
                 start(t, flow);
@@ -229,7 +239,9 @@ public final class DialogueEngine {
         if (other != null && human == null && expected != null && Flow.TEXT.equals(expected.type()) && Lexicon.isShort(text)) {
             other = null;
         }
-        Flow.Slot filling = expected != null && Flow.TEXT.equals(expected.type()) && other != null ? null : expected;
+        boolean sameFlowAgain = top != null && top.confident() && flow.equals(flowFor(t.store.flows(), top));
+        Flow.Slot filling = expected != null && Flow.TEXT.equals(expected.type())
+                && (other != null || sameFlowAgain && !Lexicon.isShort(text)) ? null : expected;
         Map<String, String> fills = fills(t, f, flow, filling);
         if ("confirm".equals(f.step)) {
             if (!fills.isEmpty()) {
@@ -648,6 +660,24 @@ public final class DialogueEngine {
     }
 
     // ---- answers, fallback, handoff ----
+
+    /** An FAQ entry that offers {@code flow}, matched confidently too, when the message lacks the flow's first slot. */
+    private String offeringFaq(Turn t, Flow flow) {
+        if (flow.offer() == null || fillsFirstSlot(t, flow)) {
+            return null;
+        }
+        for (Intent i : t.understanding.intents()) {
+            if (Intent.FAQ.equals(i.kind()) && i.confident() && flow.offerAfter().contains(i.id()) && t.store.faq(i.id()) != null) {
+                return i.id();
+            }
+        }
+        return null;
+    }
+
+    private static double confidenceOf(Understanding u, String kind, String id) {
+        return u.intents().stream().filter(i -> i.kind().equals(kind) && i.id().equals(id)).mapToDouble(Intent::confidence)
+                .findFirst().orElse(0.5);
+    }
 
     /** The flow that hands off to a human: the one whose action is {@code handoff}. */
     private static Flow humanFlow(Turn t) {

@@ -33,6 +33,7 @@ final class DialogueHarness {
     final List<ActionCall> calls = new ArrayList<>();
     DialogueState state = new DialogueState();
     Turn last;
+    String language;
 
     DialogueHarness(Store store, Function<ActionCall, ActionResult> actions) {
         this.store = store;
@@ -76,6 +77,10 @@ final class DialogueHarness {
         }
         Understanding u = new Understanding(text, lang, intents, answer,
                 extractor.extract(text, Language.fromCode(lang), LocalDate.of(2026, 11, 25)));
+        if (language != null && !language.equals(lang) && u.languageNeutral()) {
+            u = u.inLanguage(language); // as the connection does for "DX1001"
+        }
+        language = u.lang();
         Turn t = engine.begin(store, state, u, "conv-1");
         while (t.pending() != null) {
             ActionCall c = t.pending();
