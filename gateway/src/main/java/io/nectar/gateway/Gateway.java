@@ -134,6 +134,7 @@ public final class Gateway {
             closeables.add(0, knowledge);
             for (Store store : stores) {
                 knowledge.install(store);
+                services.dialogue().warmUp(store);
             }
             services.ready(knowledge, stores.get(0).merchantId());
             log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ class DialogueEndToEndTest {
     static Vertx vertx;
     static HttpServer hook;
     static Gateway gateway;
+    @TempDir
     static Path stores;
     /** How the webhook answers: ok, down (503), slow (after the timeout), reject (422), hangup, refuse (ok:false). */
     static volatile String mode = "ok";
@@ -62,7 +64,6 @@ class DialogueEndToEndTest {
             }
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        stores = Files.createTempDirectory("nectar-stores");
         store("shop-a", TOKEN_A);
         store("shop-b", TOKEN_B);
         gateway = Gateway.start(GatewayConfig.defaults().withPort(0)

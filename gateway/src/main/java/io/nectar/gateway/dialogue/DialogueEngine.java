@@ -61,6 +61,33 @@ public final class DialogueEngine {
         return t;
     }
 
+    /**
+     * Runs every flow template and a sample turn once, on the calling (start-up) thread, so that class
+     * loading and the template engine's first-use reflection do not land on an event loop with the first
+     * shopper's message.
+     */
+    public void warmUp(Store store) {
+        Map<String, Object> empty = new LinkedHashMap<>();
+        for (Flow f : store.flows().flows()) {
+            List<Localized> texts = new java.util.ArrayList<>(java.util.Arrays.asList(f.confirm(), f.reply(), f.failure(),
+                    f.cancelled(), f.offer()));
+            f.slots().forEach(s -> texts.addAll(java.util.Arrays.asList(s.prompt(), s.invalid(), s.unmet(), s.retry())));
+            for (Localized l : texts) {
+                if (l != null) {
+                    l.texts().values().forEach(t -> Templates.render(t, empty));
+                }
+            }
+        }
+        String lang = store.defaultLanguage();
+        Answer a = new Answer("fallback", null, "out_of_scope", "", 0, 0, lang, List.of());
+        for (Flow f : store.flows().flows()) {
+            Turn t = begin(store, new DialogueState(), new Understanding("warm-up", lang,
+                    List.of(new Intent(Intent.FLOW, f.id(), 1.0)), a, io.nectar.nlu.entity.Extraction.EMPTY), "warm-up");
+            t.flow();
+            t.state().toJson();
+        }
+    }
+
     /** Continues a turn with the result of its pending action. */
     public void resume(Turn t, ActionResult result) {
         ActionCall call = t.pending;
