@@ -159,6 +159,25 @@ class DialogueEndToEndTest {
     }
 
     @Test
+    void aFlowInProgressSurvivesAReconnectAndGoesOnWhereItWas() throws Exception {
+        String id;
+        try (ChatTestClient c = open("shop-a")) {
+            id = c.welcome.getString("conversationId");
+            upToConfirm(c);
+        }
+        try (ChatTestClient c = ChatTestClient.open(vertx, gateway.port(), "merchant=shop-a&conversation=" + id)) {
+            JsonObject flow = c.welcome.getJsonObject("flow");
+            assertEquals("repair", flow.getString("id"), c.welcome.encode());
+            assertEquals("confirm", flow.getString("step"));
+            assertEquals("AB12345", flow.getJsonObject("slots").getString("order"));
+            JsonObject r = c.ask("4", "yes");
+            assertTrue(r.getString("text").startsWith("Booked, ticket"), r.encode());
+        }
+        String metrics = get(vertx.createHttpClient(), "/metrics", null, 200);
+        assertTrue(metrics.contains("nectar_flow_actions_total{kind=\"webhook\",outcome=\"ok\"}"), metrics);
+    }
+
+    @Test
     void whenTheMerchantsSystemIsDownTheShopperIsToldAndARetryLaterSucceedsWithTheSameKey() throws Exception {
         try (ChatTestClient c = open("shop-a")) {
             upToConfirm(c);
@@ -263,6 +282,9 @@ class DialogueEndToEndTest {
         assertEquals(204, post(http, "/api/agent/handoffs/" + convB + "/close", TOKEN_B));
         assertEquals(0, new JsonObject(get(http, "/api/agent/handoffs", TOKEN_B, 200)).getJsonArray("handoffs").size());
         assertEquals(1, new JsonObject(get(http, "/api/agent/handoffs", TOKEN_A, 200)).getJsonArray("handoffs").size());
+        String metrics = get(http, "/metrics", null, 200);
+        assertTrue(metrics.contains("nectar_handoffs_total{reason=\"complaint\"}"), metrics);
+        assertFalse(metrics.contains("shop-a"), "metrics are never tagged by merchant");
     }
 
     static String get(HttpClient http, String path, String token, int status) throws Exception {

@@ -144,11 +144,23 @@ public final class ChatConnection {
                 .put("greeting", store.greeting().get(lang, store.defaultLanguage()))
                 .put("resumed", resumed)
                 .put("history", history)
+                .put("flow", activeFlow())
                 .put("limits", new JsonObject()
                         .put("maxTextChars", services.config().maxTextChars())
                         .put("maxFrameBytes", services.config().maxFrameBytes())
                         .put("messagesPerSecond", services.config().messagesPerSecond())
                         .put("burst", services.config().messageBurst())));
+    }
+
+    /** The flow in progress of a resumed conversation, as in replies; {@code null} when none. */
+    private JsonObject activeFlow() {
+        var active = conversation.dialogue().active;
+        if (active == null) {
+            return null;
+        }
+        JsonObject slots = new JsonObject();
+        active.slots.forEach(slots::put);
+        return new JsonObject().put("id", active.flow).put("step", active.step).put("status", "active").put("slots", slots);
     }
 
     private void onBinary() {
@@ -289,7 +301,11 @@ public final class ChatConnection {
             engine.abandon(turn);
             return Future.succeededFuture();
         }
+        long t0 = System.nanoTime();
+        String kind = store.flows().actions().containsKey(turn.pending().action())
+                ? store.flows().actions().get(turn.pending().action()).type() : "none";
         return services.actions().run(store, turn.pending()).compose(result -> {
+            services.metrics().action(kind, result.status().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - t0);
             engine.resume(turn, result);
             return drive(engine, turn);
         });
@@ -342,6 +358,7 @@ public final class ChatConnection {
         conversation.addTurn(new Turn("bot", text, now, p.id(), t.intent(), t.source()));
         conversation.rememberAnswer(p.id(), reply);
         if (t.handoffReason() != null) {
+            services.metrics().handoff(t.handoffReason());
             services.handoffs().open(store.merchantId(), conversation.id(), t.handoffReason(), t.lang(),
                     conversation.transcript(), t.state().toJson());
         } else if (t.state().handedOff()) {
