@@ -165,9 +165,14 @@ public final class DialogueEngine {
                 return;
             }
         }
-        if (Lexicon.isHumanRequest(u.text()) && humanFlow(t) != null) {
+        if (Lexicon.isHumanRequest(u.text())) {
             t.confidence = 1.0;
-            start(t, humanFlow(t));
+            if (humanFlow(t) != null) {
+                start(t, humanFlow(t));
+            } else {
+                t.intent = "handoff";
+                handoff(t, "requested"); // a store without a handoff flow still hands off on request
+            }
             return;
         }
         if (productQuestion(t)) {
@@ -218,6 +223,11 @@ public final class DialogueEngine {
         Intent top = u.top();
         Flow other = top != null && top.confident() ? flowFor(t.store.flows(), top) : null;
         Flow human = Lexicon.isHumanRequest(text) ? humanFlow(t) : null;
+        if (human == null && Lexicon.isHumanRequest(text)) {
+            t.intent = "handoff";
+            handoff(t, "requested");
+            return;
+        }
         if (human != null) {
             other = human;
             top = new Intent(Intent.FLOW, human.id(), 1.0);
@@ -783,7 +793,10 @@ public final class DialogueEngine {
             return;
         }
         markHandoff(t, reason);
-        if ("complaint".equals(reason)) {
+        if ("requested".equals(reason)) {
+            t.say.add(zh(t) ? "好的，正在为您转接人工客服，请稍候，我们的聊天记录会一并转给客服。"
+                    : "Sure, I'm connecting you to a human agent; they'll see our conversation so far.");
+        } else if ("complaint".equals(reason)) {
             t.say.add(zh(t) ? "非常抱歉给您带来不好的体验。我已为您转接人工客服，我们的聊天记录会一并转给客服，请稍候。"
                     : "I'm really sorry about this. I've passed you to a human agent together with our conversation so far; they'll be with you shortly.");
         } else {

@@ -64,6 +64,12 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
                 newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend);
     }
 
+    /** The store with other dialogue flows. */
+    public Store withFlows(FlowSet newFlows) {
+        return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
+                faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend);
+    }
+
     /** The variant with this SKU and its product, or {@code null}. */
     public Map.Entry<Product, Variant> variant(String variantSku) {
         for (Product p : products) {

@@ -244,6 +244,17 @@ class DialogueEngineTest {
     }
 
     @Test
+    void aStoreWithoutFlowsStillHandsOffOnRequestAndOnAnger() {
+        io.nectar.gateway.store.Store plain = DialogueHarness.DEMO.withFlows(io.nectar.gateway.store.FlowSet.NONE);
+        DialogueHarness h = new DialogueHarness(plain, call -> ActionResult.unavailable("no actions"));
+        Turn t = h.say("I want to talk to a human agent");
+        assertEquals("requested", t.handoffReason());
+        assertTrue(t.text().contains("human agent"), t.text());
+        h = new DialogueHarness(plain, call -> ActionResult.unavailable("no actions"));
+        assertEquals("complaint", h.say("this is a scam").handoffReason());
+    }
+
+    @Test
     void theLexiconTellsYesNoCancelAndComplaints() {
         assertEquals(Lexicon.YesNo.YES, Lexicon.yesNo("好的"));
         assertEquals(Lexicon.YesNo.YES, Lexicon.yesNo("Yes, please do!"));

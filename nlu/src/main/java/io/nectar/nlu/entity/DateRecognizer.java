@@ -28,6 +28,9 @@ final class DateRecognizer {
     private static final Pattern ISO = Pattern.compile("(?<!\\d)(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?!\\d)");
     private static final Pattern ZH_RELATIVE = Pattern.compile("大后天|后天|明天|明日|今天|今日|今儿|明儿|昨天|前天|今晚|明晚");
     private static final Pattern ZH_WEEKDAY = Pattern.compile("(这|本|下下|下|上)?个?(?:周|星期|礼拜)([一二三四五六日天1-7])");
+    private static final Pattern ZH_WEEK = Pattern.compile("(这|本|下|上)个?(?:周|星期|礼拜)(?![一二三四五六日天1-7])");
+    private static final Pattern EN_WEEK = Pattern.compile("(?i)\\b(this|next|last)\\s+week\\b");
+    private static final Pattern EN_THIS_PERIOD = Pattern.compile("(?i)\\bthis\\s+(morning|afternoon|evening)\\b");
     private static final Pattern ZH_DAY_OF_MONTH = Pattern.compile("(?<![\\d月])(\\d{1,2})\\s*[号日](?![码])");
     private static final Pattern ZH_TIME = Pattern.compile(
             "(早上|早晨|上午|中午|下午|傍晚|晚上|夜里|凌晨)?\\s*" + ZH_NUM + "\\s*(?:点|:|：|點)\\s*(半|一刻|三刻|(\\d{1,2})\\s*分?)?");
@@ -90,6 +93,23 @@ final class DateRecognizer {
                 default -> "last";
             };
             parts.add(new Part(m.start(), m.end(), weekday(today, DayOfWeek.of(dow), rel), null, null));
+        }
+        m = ZH_WEEK.matcher(text);
+        while (m.find()) {
+            String rel = switch (m.group(1)) {
+                case "这", "本" -> "this";
+                case "下" -> "next";
+                default -> "last";
+            };
+            parts.add(new Part(m.start(), m.end(), week(today, rel), null, "week"));
+        }
+        m = EN_WEEK.matcher(text);
+        while (m.find()) {
+            parts.add(new Part(m.start(), m.end(), week(today, m.group(1).toLowerCase(Locale.ROOT)), null, "week"));
+        }
+        m = EN_THIS_PERIOD.matcher(text);
+        while (m.find()) {
+            parts.add(new Part(m.start(), m.end(), today, null, m.group(1).toLowerCase(Locale.ROOT)));
         }
         m = ZH_DAY_OF_MONTH.matcher(text);
         while (m.find()) {
@@ -265,6 +285,16 @@ final class DateRecognizer {
             h += 12;
         }
         return LocalTime.of(h % 24, minute);
+    }
+
+    /** Monday of this, the next or the last week. */
+    static LocalDate week(LocalDate today, String rel) {
+        LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        return switch (rel) {
+            case "next" -> monday.plusWeeks(1);
+            case "last" -> monday.minusWeeks(1);
+            default -> monday;
+        };
     }
 
     static LocalDate weekday(LocalDate today, DayOfWeek dow, String rel) {

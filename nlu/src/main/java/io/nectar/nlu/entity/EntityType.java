@@ -17,7 +17,8 @@ public enum EntityType {
     /**
      * A day, ISO {@code 2026-11-27}, or a day and clock time {@code 2026-11-27T15:00}. Attribute
      * {@code period} ({@code morning}, {@code noon}, {@code afternoon}, {@code evening}, {@code night}) when
-     * the shopper named a part of the day without a clock time.
+     * the shopper named a part of the day without a clock time, or {@code week} for a whole week ("下周",
+     * "next week": the value is that week's Monday).
      */
     DATE("date"),
     /** A colour: the gazetteer's canonical key ({@code black}). */

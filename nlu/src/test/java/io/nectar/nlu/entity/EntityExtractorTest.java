@@ -187,6 +187,10 @@ class EntityExtractorTest {
             "1 December 2026|2026-12-01|",
             "2026-12-24|2026-12-24|",
             "tonight|2026-11-25|evening",
+            "this afternoon|2026-11-25|afternoon",
+            "下周能到吗|2026-11-30|week",
+            "next week|2026-11-30|week",
+            "下周三|2026-12-02|",
     })
     void datesAndTimesRelativeToToday(String text, String iso, String period) {
         Extraction x = X.extract(text, Language.ZH, TODAY);
