@@ -69,10 +69,10 @@ public final class EntityExtractor {
     private static final Pattern PRICE_ZH = Pattern.compile("([零一二两三四五六七八九十百千万]{1,8})\\s?(元|块钱|块)");
 
     private static final Pattern QTY_ZH = Pattern.compile(
-            "(?<![\\d.])(\\d{1,3}|[一二两三四五六七八九十]{1,3})\\s?(双|件|个|条|條|支|瓶|盒|套|顶|只|份|副|对|包|箱)");
+            "(?<![\\d.])(\\d{1,3}|[一二两三四五六七八九十]{1,3})\\s?(双|件|个|条|條|支|瓶|盒|套|顶|只|份|副|对|包|箱|位|人)");
     private static final Pattern QTY_EN = Pattern.compile(
             "(?i)\\b(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|a pair of|an?)\\s+"
-                    + "(pairs?|pieces?|items?|units?|boxes|box|bottles?|sets?|of them|tins?|tubes?)\\b");
+                    + "(pairs?|pieces?|items?|units?|boxes|box|bottles?|sets?|of them|tins?|tubes?|people|persons?|guests?|adults?)\\b");
     private static final Pattern QTY_X = Pattern.compile("(?i)(?:\\bqty|\\bquantity)\\s*[:=]?\\s*(\\d{1,3})\\b|(?<![A-Za-z])[x×]\\s?(\\d{1,3})\\b");
 
     private static final Pattern SIZE_ZH = Pattern.compile("(?<![\\d.])(\\d{2}(?:\\.5)?)\\s*(码|碼|号|號)");

@@ -139,6 +139,8 @@ class EntityExtractorTest {
             "I need 2 pairs|2|pairs",
             "two pairs please|2|pairs",
             "a pair of socks|1|pair",
+            "a table for 4 people|4|people",
+            "四位|4|位",
     })
     void quantities(String text, String n, String unit) {
         Extraction x = X.extract(text, Language.ZH, TODAY);
