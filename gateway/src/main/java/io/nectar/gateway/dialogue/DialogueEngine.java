@@ -178,6 +178,16 @@ public final class DialogueEngine {
         if (productQuestion(t)) {
             return;
         }
+        Flow concrete = flowNamedByEntity(t);
+        if (concrete == null && u.extraction().resolved(EntityType.ORDER_ID).isPresent()
+                && flows.settings().orderNumberFlow() != null) {
+            concrete = flows.flow(flows.settings().orderNumberFlow());
+        }
+        if (concrete != null) {
+            t.confidence = confidenceOf(u, Intent.FLOW, concrete.id());
+            start(t, concrete);
+            return;
+        }
         if (top != null && top.confident()) {
             Flow flow = flowFor(flows, top);
             String faq = flow == null ? null : offeringFaq(t, flow);
@@ -281,6 +291,7 @@ public final class DialogueEngine {
                 && (other != null || sameFlowAgain && !Lexicon.isShort(text)) ? null : expected;
         Map<String, String> fills = fills(t, f, flow, filling);
         if ("confirm".equals(f.step)) {
+            fills.putAll(correctedText(t, f, flow));
             if (!fills.isEmpty()) {
                 apply(f, flow, fills);
                 advance(t, f, flow);
@@ -618,6 +629,32 @@ public final class DialogueEngine {
         return out;
     }
 
+    /**
+     * "wait, make it 99 Nanjing Road" at the confirmation: the text after a correction cue replaces the
+     * one filled text slot with a pattern that it matches (an address). Empty when that is not clear.
+     */
+    private Map<String, String> correctedText(Turn t, DialogueState.Frame f, Flow flow) {
+        Extraction x = t.understanding.extraction();
+        int cut = -1;
+        for (io.nectar.nlu.entity.Cue c : x.cues()) {
+            if (c.kind() == io.nectar.nlu.entity.Cue.Kind.CORRECTION) {
+                cut = Math.max(cut, c.end());
+            }
+        }
+        if (cut < 0) {
+            return Map.of();
+        }
+        String rest = t.understanding.text().substring(cut).replaceAll("^[\\s,，:：、.。!！]+", "").strip();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Flow.Slot slot : flow.slots()) {
+            if (Flow.TEXT.equals(slot.type()) && slot.pattern() != null && f.slots.containsKey(slot.name())
+                    && !rest.isEmpty() && slot.pattern().matcher(rest).find() && !rest.equals(f.slots.get(slot.name()))) {
+                out.put(slot.name(), rest);
+            }
+        }
+        return out.size() == 1 ? out : Map.of();
+    }
+
     private String freeText(Turn t, Flow.Slot slot) {
         String text = t.understanding.text().strip();
         if (Lexicon.yesNo(text) != null || Lexicon.isCancel(text) || text.isEmpty()) {
@@ -653,6 +690,19 @@ public final class DialogueEngine {
     }
 
     private void apply(DialogueState.Frame f, Flow flow, Map<String, String> fills) {
+        // a consent question is answered by answering what comes after it ("能换成棕色吗" says yes)
+        List<Flow.Slot> slots = flow.slots();
+        for (int i = 0; i < slots.size(); i++) {
+            Flow.Slot s = slots.get(i);
+            if (Flow.YES_NO.equals(s.type()) && !f.slots.containsKey(s.name()) && !fills.containsKey(s.name())) {
+                for (Flow.Slot later : slots.subList(i + 1, slots.size())) {
+                    if (fills.containsKey(later.name())) {
+                        fills.put(s.name(), "yes");
+                        break;
+                    }
+                }
+            }
+        }
         fills.forEach((name, value) -> {
             f.slots.put(name, value);
             f.validated.remove(name);
@@ -697,6 +747,31 @@ public final class DialogueEngine {
     }
 
     // ---- answers, fallback, handoff ----
+
+    /** Below the answer threshold, but close enough when the message names the flow's first slot value. */
+    static final double CONCRETE_FLOW_CONFIDENCE = 0.2;
+
+    /**
+     * "DX1002发货了吗": a message that names the value of a flow's first slot (an order number) and is
+     * near that flow among its top five intents, even below the answer threshold or below an FAQ answer
+     * about the policy, is about that concrete order: the best-ranked such flow. {@code null} when none.
+     */
+    private Flow flowNamedByEntity(Turn t) {
+        List<Intent> intents = t.understanding.intents();
+        for (Intent i : intents.subList(0, Math.min(5, intents.size()))) {
+            if (i.confidence() < CONCRETE_FLOW_CONFIDENCE) {
+                break;
+            }
+            Flow f = flowFor(t.store.flows(), i);
+            if (f == null && Intent.FAQ.equals(i.kind())) {
+                f = t.store.flows().offeredAfter(i.id()); // "DX1003能开发票吗": the offer taken at once
+            }
+            if (f != null && fillsFirstSlot(t, f) && !f.slots().get(0).type().equals(Flow.TEXT)) {
+                return f;
+            }
+        }
+        return null;
+    }
 
     /** An FAQ entry that offers {@code flow}, matched confidently too, when the message lacks the flow's first slot. */
     private String offeringFaq(Turn t, Flow flow) {

@@ -50,7 +50,12 @@ public record GoldenScript(String name, String source, String merchant, List<Ste
         int i = 0;
         for (JsonNode s : root.get("steps")) {
             i++;
-            if (!s.path("shopper").isTextual() || s.get("shopper").asText().isBlank()) {
+            JsonNode line = s.path("shopper");
+            if (line.isBoolean()) {
+                throw new IllegalArgumentException(source + " step " + i + ": YAML reads 'shopper: " + line.asText()
+                        + "' as a boolean; quote the text, e.g. shopper: \"no\"");
+            }
+            if (!(line.isTextual() || line.isNumber()) || line.asText().isBlank()) {
                 throw new IllegalArgumentException(source + " step " + i + ": 'shopper' must be the shopper's text");
             }
             JsonNode e = s.path("expect");

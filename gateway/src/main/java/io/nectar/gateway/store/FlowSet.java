@@ -19,9 +19,11 @@ public record FlowSet(List<Flow> flows, Map<String, ActionConfig> actions, Setti
     /**
      * @param handoffAfterFallbacks consecutive fallback replies after which a human takes over
      * @param maxAttempts           times one question is asked before a human takes over
+     * @param orderNumberFlow       flow started by a message that names an order number outside any flow
+     *                              when no other flow takes it ("DX1002发货了吗"), or {@code null}
      */
-    public record Settings(int handoffAfterFallbacks, int maxAttempts) {
-        public static final Settings DEFAULT = new Settings(2, 3);
+    public record Settings(int handoffAfterFallbacks, int maxAttempts, String orderNumberFlow) {
+        public static final Settings DEFAULT = new Settings(2, 3, null);
     }
 
     /**

@@ -192,7 +192,7 @@ public final class StoreReader {
             if (fallbacks < 1 || attempts < 1) {
                 throw new StoreException(FLOWS + " settings: 'handoffAfterFallbacks' and 'maxAttempts' must be >= 1");
             }
-            settings = new FlowSet.Settings(fallbacks, attempts);
+            settings = new FlowSet.Settings(fallbacks, attempts, text(st, "orderNumberFlow", null));
         }
         List<Flow> flows = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
@@ -203,6 +203,14 @@ public final class StoreReader {
                 throw new StoreException(FLOWS + ": duplicate flow id '" + f.id() + "'");
             }
             flows.add(f);
+        }
+        if (settings.orderNumberFlow() != null) {
+            String wanted = settings.orderNumberFlow();
+            Flow target = flows.stream().filter(f -> f.id().equals(wanted)).findFirst().orElse(null);
+            if (target == null || target.slots().isEmpty() || !"order_id".equals(target.slots().get(0).type())) {
+                throw new StoreException(FLOWS + " settings: 'orderNumberFlow' must name a flow whose first slot is an order_id, was '"
+                        + settings.orderNumberFlow() + "'");
+            }
         }
         Set<String> claimed = new LinkedHashSet<>();
         for (Flow f : flows) {

@@ -73,7 +73,7 @@ class FlowsReaderTest {
         assertEquals("https://shop.example/hooks", hook.url());
         assertEquals(2500, hook.timeoutMs());
         assertEquals(1, hook.retries());
-        assertEquals(new FlowSet.Settings(3, 2), s.flows().settings());
+        assertEquals(new FlowSet.Settings(3, 2, null), s.flows().settings());
     }
 
     @ParameterizedTest(name = "{0}")
