@@ -97,12 +97,19 @@
         const pending = unanswered.get(f.replyTo);
         if (pending) { pending.el.classList.remove('pending'); unanswered.delete(f.replyTo); }
         else if (f.duplicate) break; // already shown
-        const meta = f.source + (f.intent ? ' · ' + f.intent : '') +
+        const zh = f.language === 'zh';
+        let meta = f.source + (f.intent ? ' · ' + f.intent : '') +
           (typeof f.confidence === 'number' ? ' · ' + Math.round(f.confidence * 100) + '%' : '');
+        if (f.flow) meta += ' · ' + f.flow.id + ' → ' + (f.flow.status === 'active' ? f.flow.step : f.flow.status);
         const el = add('bot', f.text, meta);
         const items = (f.suggestions || []).map(s => ({ label: s, text: s }));
-        if (f.handoffOffered) items.push({ label: f.language === 'zh' ? '转人工客服' : 'Talk to a human', text: f.language === 'zh' ? '转人工' : 'I want to talk to a human' });
+        if (f.handoffOffered) items.push({ label: zh ? '转人工客服' : 'Talk to a human', text: zh ? '转人工' : 'I want to talk to a human' });
+        if (f.flow && f.flow.status === 'active' && f.flow.step === 'confirm') {
+          items.push({ label: zh ? '确认' : 'Yes', text: zh ? '确认' : 'yes' }, { label: zh ? '取消' : 'Cancel', text: zh ? '算了' : 'never mind' });
+        }
+        if (f.flow && f.flow.status === 'active' && f.flow.step === 'retry') items.push({ label: zh ? '重试' : 'Retry', text: zh ? '重试' : 'retry' });
         chips(el, items);
+        if (f.handoff) add('sys', zh ? '— 已转接人工客服，聊天记录已一并转交 —' : '— handed to a human agent, with this conversation —');
         break;
       }
       case 'error': {

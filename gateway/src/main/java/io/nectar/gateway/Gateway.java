@@ -62,6 +62,7 @@ public final class Gateway {
         GatewayMetrics metrics = new GatewayMetrics();
         InMemorySessionStore sessions = new InMemorySessionStore(config.maxConversations(), config.conversationTtl());
         GatewayServices services = new GatewayServices(config, metrics, sessions);
+        services.actions(new io.nectar.gateway.action.ActionRunner(vertx));
         metrics.gauge("nectar_conversations_stored", "Conversations held by the session store", sessions::size);
 
         // One instance per event loop; they share the listening port (port 0: one random port for all).
@@ -133,6 +134,7 @@ public final class Gateway {
             closeables.add(0, knowledge);
             for (Store store : stores) {
                 knowledge.install(store);
+                services.dialogue().warmUp(store);
             }
             services.ready(knowledge, stores.get(0).merchantId());
             log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);

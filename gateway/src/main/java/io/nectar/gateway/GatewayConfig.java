@@ -84,6 +84,13 @@ public record GatewayConfig(
                 idleTimeoutSeconds, zhThreshold, enThreshold);
     }
 
+    public GatewayConfig withHost(String h) {
+        return new GatewayConfig(h, port, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
+                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
+                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
+                idleTimeoutSeconds, zhThreshold, enThreshold);
+    }
+
     public GatewayConfig withStores(List<Path> s) {
         return new GatewayConfig(host, port, s, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
                 maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,

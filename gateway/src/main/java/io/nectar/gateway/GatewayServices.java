@@ -1,5 +1,8 @@
 package io.nectar.gateway;
 
+import io.nectar.gateway.action.ActionRunner;
+import io.nectar.gateway.dialogue.DialogueEngine;
+import io.nectar.gateway.handoff.HandoffDesk;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.gateway.metrics.GatewayMetrics;
 import io.nectar.gateway.session.SessionStore;
@@ -14,6 +17,9 @@ public final class GatewayServices {
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
     private final SessionStore sessions;
+    private final DialogueEngine dialogue = new DialogueEngine();
+    private final HandoffDesk handoffs = new HandoffDesk();
+    private volatile ActionRunner actions;
     private volatile KnowledgeBase knowledge;
     private volatile String loadFailure;
     private volatile String defaultMerchant;
@@ -34,6 +40,24 @@ public final class GatewayServices {
 
     public SessionStore sessions() {
         return sessions;
+    }
+
+    public DialogueEngine dialogue() {
+        return dialogue;
+    }
+
+    /** Conversations waiting for a human agent, per merchant. */
+    public HandoffDesk handoffs() {
+        return handoffs;
+    }
+
+    /** Runs flow actions against merchants' systems. */
+    public ActionRunner actions() {
+        return actions;
+    }
+
+    void actions(ActionRunner runner) {
+        this.actions = runner;
     }
 
     /** The loaded knowledge base, or {@code null} while the node is still loading. */

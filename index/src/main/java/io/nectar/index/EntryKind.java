@@ -7,5 +7,7 @@ public enum EntryKind {
     /** A product title or attribute line; the target is the product SKU. */
     PRODUCT,
     /** A promotion rule's name or description; the target is the promotion id. */
-    PROMOTION
+    PROMOTION,
+    /** A trigger phrasing of a dialogue flow; the target is the flow id. */
+    FLOW
 }

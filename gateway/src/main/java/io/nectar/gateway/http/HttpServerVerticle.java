@@ -39,6 +39,9 @@ public final class HttpServerVerticle extends VerticleBase {
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(services.metrics().scrape()));
         router.get("/api/chat-config").handler(this::chatConfig);
+        AgentApiHandler agents = new AgentApiHandler(services);
+        router.get("/api/agent/handoffs").handler(agents::list);
+        router.post("/api/agent/handoffs/:conversationId/close").handler(agents::close);
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
         HttpServerOptions options = new HttpServerOptions()

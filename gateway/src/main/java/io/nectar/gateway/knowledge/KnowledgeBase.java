@@ -1,6 +1,10 @@
 package io.nectar.gateway.knowledge;
 
+import io.nectar.gateway.dialogue.Intent;
+import io.nectar.gateway.dialogue.IntentClassifier;
+import io.nectar.gateway.dialogue.Understanding;
 import io.nectar.gateway.store.FaqEntry;
+import io.nectar.gateway.store.Flow;
 import io.nectar.gateway.store.Product;
 import io.nectar.gateway.store.Promotion;
 import io.nectar.gateway.store.Store;
@@ -8,12 +12,16 @@ import io.nectar.index.EntryKind;
 import io.nectar.index.IndexEntry;
 import io.nectar.index.KnowledgeIndex;
 import io.nectar.index.SearchHit;
+import io.nectar.nlu.Language;
 import io.nectar.nlu.ScriptLanguageDetector;
+import io.nectar.nlu.entity.EntityExtractor;
+import io.nectar.nlu.entity.Gazetteer;
 import io.nectar.nlu.encoder.Vectors;
 import io.nectar.nlu.exec.EncoderExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own bounded {@code knowledge-search} pool; the future completes on one of those threads. A merchant's
  * questions only ever search that merchant's entries.
  */
-public final class KnowledgeBase implements AutoCloseable {
+public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KnowledgeBase.class);
     private static final int TOP_K = 12;
@@ -44,6 +52,7 @@ public final class KnowledgeBase implements AutoCloseable {
     private final ScriptLanguageDetector detector;
     private final KnowledgeIndex index = new KnowledgeIndex();
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
+    private final Map<String, EntityExtractor> extractors = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor searchPool;
 
     public KnowledgeBase(EncoderExecutor encoders, EncoderRouter router, ScriptLanguageDetector detector,
@@ -88,6 +97,13 @@ public final class KnowledgeBase implements AutoCloseable {
             p.name().texts().forEach((lang, name) ->
                     add(bySpace, lang, new Line("promotion:" + p.id() + ":" + lang + ":name", p.id(), EntryKind.PROMOTION, lang, name)));
         }
+        for (Flow f : store.flows().flows()) {
+            f.phrasings().forEach((lang, qs) -> {
+                for (String q : qs) {
+                    add(bySpace, lang, new Line("flow:" + f.id() + ":" + lang, f.id(), EntryKind.FLOW, lang, q));
+                }
+            });
+        }
         int lines = 0;
         Map<String, List<IndexEntry>> built = new LinkedHashMap<>();
         for (Map.Entry<String, List<Line>> space : bySpace.entrySet()) {
@@ -101,6 +117,7 @@ public final class KnowledgeBase implements AutoCloseable {
             int dim = encoders.encoder(space.getKey()).dimension();
             index.replace(store.merchantId(), space.getKey(), dim, space.getValue());
         }
+        extractors.put(store.merchantId(), new EntityExtractor(gazetteer(store)));
         stores.put(store.merchantId(), store);
         log.info("merchant {}: indexed {} lines ({} FAQ, {} products, {} promotions) in {} ms",
                 store.merchantId(), lines, store.faqs().size(), store.products().size(), store.promotions().size(),
@@ -119,7 +136,7 @@ public final class KnowledgeBase implements AutoCloseable {
         for (int i = 0; i < lines.size(); i++) {
             Line l = lines.get(i);
             float[] v = vectors.get(i);
-            if (l.kind() != EntryKind.FAQ) {
+            if (l.kind() != EntryKind.FAQ && l.kind() != EntryKind.FLOW) {
                 out.add(new IndexEntry(l.id(), l.target(), l.kind(), l.lang(), l.text(), v));
                 continue;
             }
@@ -162,6 +179,16 @@ public final class KnowledgeBase implements AutoCloseable {
      * {@link java.util.concurrent.RejectedExecutionException} when the node is saturated.
      */
     public CompletableFuture<Answer> answer(String merchantId, String text) {
+        return understand(merchantId, text).thenApply(Understanding::answer);
+    }
+
+    /**
+     * The ranked intents (FAQ entries, flows, products, promotions by nearest prototype), the stateless
+     * answer and the entities of {@code text}. Encoding runs on the NLU executor; search and entity
+     * extraction on the {@code knowledge-search} pool, where the future completes.
+     */
+    @Override
+    public CompletableFuture<Understanding> understand(String merchantId, String text) {
         Store store = stores.get(merchantId);
         if (store == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown merchant " + merchantId));
@@ -172,8 +199,34 @@ public final class KnowledgeBase implements AutoCloseable {
             encoder = router.encoderFor(store.defaultLanguage());
         }
         String space = encoder;
-        return encoders.encode(space, text)
-                .thenApplyAsync(vector -> decide(store, lang, space, index.search(merchantId, space, vector, TOP_K)), searchPool);
+        EntityExtractor extractor = extractors.get(merchantId);
+        return encoders.encode(space, text).thenApplyAsync(vector -> {
+            List<SearchHit> hits = index.search(merchantId, space, vector, TOP_K);
+            EncoderRouter.Calibration cal = router.calibration(space);
+            List<Intent> intents = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (SearchHit h : hits) {
+                String kind = h.entry().kind().name().toLowerCase(java.util.Locale.ROOT);
+                if (seen.add(kind + ":" + h.entry().target())) {
+                    intents.add(new Intent(kind, h.entry().target(), cal.confidence(h.score())));
+                }
+            }
+            return new Understanding(text, lang, intents, decide(store, lang, space, hits),
+                    extractor.extract(text, Language.fromCode(lang), LocalDate.now()));
+        }, searchPool);
+    }
+
+    /** The store's words for entity extraction: colour names, sizes and products of its catalogue. */
+    static Gazetteer gazetteer(Store store) {
+        Gazetteer.Builder g = Gazetteer.builder().currency(store.currency()).orderIdPattern(store.orderIdPattern());
+        store.colors().forEach((key, byLang) -> byLang.values().forEach(names -> g.color(key, names)));
+        for (Product p : store.products()) {
+            List<String> names = new ArrayList<>(p.title().texts().values());
+            p.keywords().values().forEach(names::addAll);
+            g.product(p.sku(), p.variants().stream().map(io.nectar.gateway.store.Variant::sku).toList(), names);
+            p.variants().forEach(v -> g.size(v.size()));
+        }
+        return g.build();
     }
 
     private Answer decide(Store store, String lang, String encoder, List<SearchHit> hits) {
@@ -211,6 +264,8 @@ public final class KnowledgeBase implements AutoCloseable {
                     ReplyComposer.product(store, store.product(target), lang), confidence, top.score(), lang, suggestions);
             case PROMOTION -> new Answer("promotion", target, "promotion_inquiry",
                     ReplyComposer.promotion(store, store.promotion(target), lang), confidence, top.score(), lang, suggestions);
+            case FLOW -> new Answer("flow", target, target, store.flows().flow(target).name().get(lang, store.defaultLanguage()),
+                    confidence, top.score(), lang, suggestions);
         };
     }
 

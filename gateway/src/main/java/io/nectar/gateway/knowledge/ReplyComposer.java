@@ -117,7 +117,7 @@ public final class ReplyComposer {
                 : "Sorry, I'm not sure about that. Would you like me to connect you to a human agent?";
     }
 
-    static String money(Store store, BigDecimal amount) {
+    public static String money(Store store, BigDecimal amount) {
         String symbol = Map.of("CNY", "¥", "USD", "$", "EUR", "€", "GBP", "£").get(store.currency());
         String n = amount.setScale(2, RoundingMode.HALF_UP).toPlainString();
         return symbol != null ? symbol + n : n + " " + store.currency();

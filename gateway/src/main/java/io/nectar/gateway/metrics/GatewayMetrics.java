@@ -30,6 +30,9 @@ public final class GatewayMetrics {
     private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
     private final Map<String, Timer> replyLatency = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Map<String, Counter> actions = new ConcurrentHashMap<>();
+    private final Map<String, Timer> actionLatency = new ConcurrentHashMap<>();
+    private final Map<String, Counter> handoffs = new ConcurrentHashMap<>();
 
     public GatewayMetrics() {
         Gauge.builder("nectar_connections_open", connectionsOpen, AtomicLong::get)
@@ -79,6 +82,26 @@ public final class GatewayMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One flow action ended: {@code kind} is {@code demo} or {@code webhook}, {@code outcome} {@code ok},
+     * {@code rejected} or {@code unavailable}; the time includes retries.
+     */
+    public void action(String kind, String outcome, long nanos) {
+        actions.computeIfAbsent(kind + ":" + outcome, k -> Counter.builder("nectar_flow_actions_total").tag("kind", kind)
+                .tag("outcome", outcome).description("Flow actions run in merchants' systems, by outcome").register(registry)).increment();
+        actionLatency.computeIfAbsent(kind, k -> Timer.builder("nectar_flow_action_latency").tag("kind", kind)
+                .description("Time a flow action took, retries included")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A conversation was handed to a human, by reason ({@code requested}, {@code complaint}, ...). */
+    public void handoff(String reason) {
+        handoffs.computeIfAbsent(reason, r -> Counter.builder("nectar_handoffs_total").tag("reason", r)
+                .description("Conversations handed to human agents, by reason").register(registry)).increment();
     }
 
     /** Exposes a value read on every scrape, such as a queue depth. */

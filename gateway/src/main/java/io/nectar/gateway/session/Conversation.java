@@ -1,5 +1,6 @@
 package io.nectar.gateway.session;
 
+import io.nectar.gateway.dialogue.DialogueState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -30,13 +31,15 @@ public final class Conversation {
     private String language;
     private final List<Turn> turns;
     private final LinkedHashMap<String, JsonObject> answered;
+    private DialogueState dialogue;
 
     public Conversation(String id, String merchantId, long createdAt) {
-        this(id, merchantId, createdAt, createdAt, null, new ArrayList<>(), new LinkedHashMap<>());
+        this(id, merchantId, createdAt, createdAt, null, new ArrayList<>(), new LinkedHashMap<>(), new DialogueState());
     }
 
     private Conversation(String id, String merchantId, long createdAt, long updatedAt, String language,
-                         List<Turn> turns, LinkedHashMap<String, JsonObject> answered) {
+                         List<Turn> turns, LinkedHashMap<String, JsonObject> answered, DialogueState dialogue) {
+        this.dialogue = dialogue;
         this.id = id;
         this.merchantId = merchantId;
         this.createdAt = createdAt;
@@ -82,6 +85,22 @@ public final class Conversation {
         updatedAt = Math.max(updatedAt, turn.at());
     }
 
+    /** Where the dialogue stands: flow in progress, context, handoff. */
+    public DialogueState dialogue() {
+        return dialogue;
+    }
+
+    public void dialogue(DialogueState state) {
+        this.dialogue = state;
+    }
+
+    /** The turns as JSON, oldest first (a transcript for a human agent). */
+    public JsonArray transcript() {
+        JsonArray t = new JsonArray();
+        turns.forEach(x -> t.add(x.toJson()));
+        return t;
+    }
+
     /** The reply frame sent for this client message id, or {@code null} if it was never answered. */
     public JsonObject answerTo(String messageId) {
         return answered.get(messageId);
@@ -102,7 +121,8 @@ public final class Conversation {
         JsonObject a = new JsonObject();
         answered.forEach(a::put);
         return new JsonObject().put("id", id).put("merchant", merchantId).put("createdAt", createdAt)
-                .put("updatedAt", updatedAt).put("language", language).put("turns", t).put("answered", a);
+                .put("updatedAt", updatedAt).put("language", language).put("turns", t).put("answered", a)
+                .put("dialogue", dialogue.toJson());
     }
 
     public static Conversation fromJson(JsonObject j) {
@@ -117,6 +137,7 @@ public final class Conversation {
             answered.put(k, a.getJsonObject(k));
         }
         return new Conversation(j.getString("id"), j.getString("merchant"), j.getLong("createdAt", 0L),
-                j.getLong("updatedAt", 0L), j.getString("language"), turns, answered);
+                j.getLong("updatedAt", 0L), j.getString("language"), turns, answered,
+                DialogueState.fromJson(j.getJsonObject("dialogue")));
     }
 }

@@ -36,7 +36,6 @@ public final class SmallTalk {
                 faqs.add(e);
             }
         }
-        return new Store(store.merchantId(), store.name(), store.defaultLanguage(), store.languages(), store.currency(),
-                store.greeting(), store.fallback(), store.facts(), store.colors(), faqs, store.products(), store.promotions());
+        return store.withFaqs(faqs);
     }
 }

@@ -7,14 +7,21 @@ import java.util.Map;
  * Everything one merchant has given Nectar: store facts, FAQ, catalogue and promotions, as read from
  * the store directory (see docs/store-format.md). Immutable.
  *
- * @param colors colour key → language → names and synonyms (a gazetteer for entity extraction)
+ * @param colors         colour key → language → names and synonyms (a gazetteer for entity extraction)
+ * @param orderIdPattern regex of the merchant's order numbers, or {@code null} for the default
+ * @param agentToken     bearer token of the merchant's human agents for the handoff API, or {@code null}
+ * @param flows          dialogue flows and action settings ({@code flows.yaml})
+ * @param backend        the demo backend's seed data ({@code backend.yaml}) as plain maps and lists, or empty
  */
 public record Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
                     String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
                     Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
-                    List<Product> products, List<Promotion> promotions) {
+                    List<Product> products, List<Promotion> promotions, String orderIdPattern,
+                    String agentToken, FlowSet flows, Map<String, Object> backend) {
 
     public Store {
+        flows = flows == null ? FlowSet.NONE : flows;
+        backend = backend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backend));
         languages = List.copyOf(languages);
         facts = Map.copyOf(facts);
         colors = Map.copyOf(colors);
@@ -46,6 +53,30 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
         for (Product p : products) {
             if (p.sku().equals(sku)) {
                 return p;
+            }
+        }
+        return null;
+    }
+
+    /** The store with its FAQ replaced (built-in entries added, say). */
+    public Store withFaqs(List<FaqEntry> newFaqs) {
+        return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
+                newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend);
+    }
+
+    /** The store with other dialogue flows. */
+    public Store withFlows(FlowSet newFlows) {
+        return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
+                faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend);
+    }
+
+    /** The variant with this SKU and its product, or {@code null}. */
+    public Map.Entry<Product, Variant> variant(String variantSku) {
+        for (Product p : products) {
+            for (Variant v : p.variants()) {
+                if (v.sku().equals(variantSku)) {
+                    return Map.entry(p, v);
+                }
             }
         }
         return null;

@@ -2,7 +2,9 @@ package io.nectar.gateway.ws;
 
 import io.nectar.gateway.GatewayServices;
 import io.nectar.gateway.error.ErrorCode;
-import io.nectar.gateway.knowledge.Answer;
+import io.nectar.gateway.dialogue.DialogueEngine;
+import io.nectar.gateway.dialogue.Understanding;
+import io.nectar.nlu.entity.Entity;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.gateway.session.Conversation;
 import io.nectar.gateway.session.Turn;
@@ -142,11 +144,23 @@ public final class ChatConnection {
                 .put("greeting", store.greeting().get(lang, store.defaultLanguage()))
                 .put("resumed", resumed)
                 .put("history", history)
+                .put("flow", activeFlow())
                 .put("limits", new JsonObject()
                         .put("maxTextChars", services.config().maxTextChars())
                         .put("maxFrameBytes", services.config().maxFrameBytes())
                         .put("messagesPerSecond", services.config().messagesPerSecond())
                         .put("burst", services.config().messageBurst())));
+    }
+
+    /** The flow in progress of a resumed conversation, as in replies; {@code null} when none. */
+    private JsonObject activeFlow() {
+        var active = conversation.dialogue().active;
+        if (active == null) {
+            return null;
+        }
+        JsonObject slots = new JsonObject();
+        active.slots.forEach(slots::put);
+        return new JsonObject().put("id", active.flow).put("step", active.step).put("status", "active").put("slots", slots);
     }
 
     private void onBinary() {
@@ -253,8 +267,8 @@ public final class ChatConnection {
             return Future.succeededFuture();
         }
         KnowledgeBase knowledge = services.knowledge();
-        return Future.fromCompletionStage(knowledge.answer(store.merchantId(), p.text()), context)
-                .compose(answer -> reply(p, answer), failure -> {
+        return Future.fromCompletionStage(knowledge.understand(store.merchantId(), p.text()), context)
+                .compose(u -> converse(p, u), failure -> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (cause instanceof RejectedExecutionException
                             || cause instanceof NluException n && n.code() == NluException.Code.OVERLOADED) {
@@ -265,34 +279,95 @@ public final class ChatConnection {
                 });
     }
 
-    private Future<Void> reply(Pending p, Answer a) {
+    /**
+     * Runs the dialogue for one understood message: the engine decides on this event loop; when a flow
+     * needs the merchant's systems the action runs (a webhook, or the demo backend at once) and the
+     * engine continues with its result, all before the next message of this connection is taken.
+     */
+    private Future<Void> converse(Pending p, Understanding u) {
+        DialogueEngine engine = services.dialogue();
+        if (conversation.language() != null && !conversation.language().equals(u.lang()) && u.languageNeutral()) {
+            u = u.inLanguage(conversation.language()); // "DX1001" answers in the language of the conversation
+        }
+        io.nectar.gateway.dialogue.Turn turn = engine.begin(store, conversation.dialogue(), u, conversation.id());
+        return drive(engine, turn).compose(v -> reply(p, turn));
+    }
+
+    private Future<Void> drive(DialogueEngine engine, io.nectar.gateway.dialogue.Turn turn) {
+        if (turn.pending() == null) {
+            return Future.succeededFuture();
+        }
+        if (turn.actionsRunCount() >= DialogueEngine.MAX_ACTIONS_PER_MESSAGE) {
+            engine.abandon(turn);
+            return Future.succeededFuture();
+        }
+        long t0 = System.nanoTime();
+        String kind = store.flows().actions().containsKey(turn.pending().action())
+                ? store.flows().actions().get(turn.pending().action()).type() : "none";
+        return services.actions().run(store, turn.pending()).compose(result -> {
+            services.metrics().action(kind, result.status().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - t0);
+            engine.resume(turn, result);
+            return drive(engine, turn);
+        });
+    }
+
+    private Future<Void> reply(Pending p, io.nectar.gateway.dialogue.Turn t) {
         long now = System.currentTimeMillis();
+        String text = t.text();
         JsonObject reply = new JsonObject()
                 .put("type", "reply")
                 .put("replyTo", p.id())
-                .put("text", a.text())
-                .put("intent", a.intent())
-                .put("confidence", Math.round(a.confidence() * 1000) / 1000.0)
-                .put("source", a.source())
-                .put("language", a.lang())
+                .put("text", text)
+                .put("intent", t.intent())
+                .put("confidence", Math.round(t.confidence() * 1000) / 1000.0)
+                .put("source", t.source())
+                .put("language", t.lang())
                 .put("at", now);
-        if (a.target() != null) {
-            reply.put("ref", a.target());
+        if (t.ref() != null) {
+            reply.put("ref", t.ref());
         }
-        if (!a.suggestions().isEmpty()) {
-            reply.put("suggestions", new JsonArray(a.suggestions()));
+        if (!t.suggestions().isEmpty()) {
+            reply.put("suggestions", new JsonArray(t.suggestions()));
         }
-        if (a.isFallback()) {
+        if (t.handoffOffered()) {
             reply.put("handoffOffered", true);
         }
-        conversation.language(a.lang());
+        JsonObject flow = t.flow();
+        if (flow != null) {
+            reply.put("flow", flow);
+        }
+        JsonArray entities = new JsonArray();
+        for (Entity e : t.understanding().extraction().entities()) {
+            JsonObject j = new JsonObject().put("type", e.type().code()).put("value", e.value()).put("text", e.text())
+                    .put("start", e.start()).put("end", e.end());
+            e.attributes().forEach(j::put);
+            if (!e.flags().isEmpty()) {
+                j.put("flags", new JsonArray(e.flags().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList()));
+            }
+            entities.add(j);
+        }
+        if (!entities.isEmpty()) {
+            reply.put("entities", entities);
+        }
+        if (t.handoffReason() != null) {
+            reply.put("handoff", new JsonObject().put("reason", t.handoffReason()).put("status", "pending"));
+        }
+        conversation.dialogue(t.state());
+        conversation.language(t.lang());
         conversation.addTurn(new Turn("shopper", p.text(), now, p.id(), null, null));
-        conversation.addTurn(new Turn("bot", a.text(), now, p.id(), a.intent(), a.source()));
+        conversation.addTurn(new Turn("bot", text, now, p.id(), t.intent(), t.source()));
         conversation.rememberAnswer(p.id(), reply);
+        if (t.handoffReason() != null) {
+            services.metrics().handoff(t.handoffReason());
+            services.handoffs().open(store.merchantId(), conversation.id(), t.handoffReason(), t.lang(),
+                    conversation.transcript(), t.state().toJson());
+        } else if (t.state().handedOff()) {
+            services.handoffs().update(store.merchantId(), conversation.id(), conversation.transcript(), t.state().toJson());
+        }
         send(reply);
-        services.metrics().replyLatency(a.source(), System.nanoTime() - p.arrivedNanos());
-        return services.sessions().put(conversation).recover(t -> {
-            log.warn("session store put failed for conversation {}: {}", conversation.id(), t.toString());
+        services.metrics().replyLatency(t.source(), System.nanoTime() - p.arrivedNanos());
+        return services.sessions().put(conversation).recover(x -> {
+            log.warn("session store put failed for conversation {}: {}", conversation.id(), x.toString());
             return Future.succeededFuture();
         });
     }

@@ -1,0 +1,127 @@
+package io.nectar.gateway.dialogue;
+
+import io.nectar.nlu.TextNormalizer;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Dialogue-control words in Chinese and English: yes, no, cancel, retry, and anger or complaint words.
+ * They are short, closed sets where a word list is more reliable than an encoder. Pure; any thread.
+ */
+public final class Lexicon {
+
+    public enum YesNo { YES, NO }
+
+    private static final Set<String> YES = Set.of("好", "好的", "好啊", "好吧", "好滴", "可以", "可以的", "行", "行吧", "是", "是的",
+            "对", "对的", "嗯", "嗯嗯", "恩", "确认", "确定", "没问题", "换吧", "换", "改", "要", "需要", "同意", "改吧", "提交", "麻烦了",
+            "好的谢谢", "ok", "okay", "yes", "yeah", "yep", "yup", "sure", "confirm", "correct", "please do", "go ahead",
+            "do it", "sounds good", "that's right", "right", "yes please", "ok thanks", "perfect", "great");
+    private static final Set<String> NO = Set.of("不", "不要", "不用", "不行", "不是", "不对", "不好", "别", "否", "不换", "不需要",
+            "no", "nope", "nah", "don't", "do not", "not now", "no thanks", "no thank you", "not really");
+    /** Cancels wherever they appear in a message. */
+    private static final List<String> CANCEL_ANYWHERE = List.of("算了", "不用了", "不要了", "没事了", "不换了", "不改了", "不退了",
+            "不开了", "不查了", "先不了", "不需要了", "never mind", "nevermind", "forget it", "forget about it", "don't bother",
+            "no need", "scratch that whole thing");
+    /** Cancel only as the whole message ("取消订单" is a question about orders, not a cancel). */
+    private static final Set<String> CANCEL_ALONE = Set.of("取消", "取消吧", "cancel", "cancel it", "stop", "quit", "exit");
+    private static final List<String> RETRY = List.of("重试", "再试一次", "再试试", "重新提交", "retry", "try again");
+    private static final List<String> COMPLAINT_ZH = List.of("投诉", "垃圾", "差评", "骗子", "骗人", "太差了", "什么破", "破玩意",
+            "气死", "滚", "妈的", "他妈", "坑人", "坑爹", "12315", "举报", "恶心", "欺诈");
+    private static final Pattern COMPLAINT_EN = Pattern.compile("(?i)\\b(complaint|complain|terrible|useless|ridiculous|scam|"
+            + "angry|furious|worst|wtf|sue you|lawyer|unacceptable|disgusting|rip[- ]?off|fraud|pathetic|stupid bot|hate this)\\b");
+    private static final List<String> HUMAN_ZH = List.of("转人工", "人工客服", "找人工", "要人工", "真人客服", "找真人", "人工服务");
+    private static final Pattern HUMAN_EN = Pattern.compile(
+            "(?i)\\b(human agent|real person|talk to (a|an) (human|person|agent)|speak to (a|an) (human|person|agent)|live agent|representative)\\b");
+    private static final List<String> PRICE_ZH = List.of("多少钱", "什么价", "价格", "几块钱", "卖多少", "多钱", "售价");
+    private static final Pattern PRICE_EN = Pattern.compile("(?i)\\b(how much|price|cost)\\b");
+    private static final Pattern PRICE_ALONE = Pattern.compile("(?i)^(多少钱|价格|价格呢|什么价|how much|how much\\?|price|price\\?|the price)$");
+    private static final Pattern QUESTION_EN = Pattern.compile(
+            "(?i)^(what|when|where|how|do|does|did|is|are|can|could|will|would|why|which|who)\\b");
+
+    private Lexicon() {
+    }
+
+    private static String norm(String text) {
+        return TextNormalizer.normalize(text).replaceAll("[!！。.,，~～…]+$", "").strip();
+    }
+
+    /** Yes or no when the whole message (or its first clause) is one; {@code null} otherwise. */
+    public static YesNo yesNo(String text) {
+        String n = norm(text);
+        String first = n.split("[，,。.!！;；]", 2)[0].strip();
+        for (String s : List.of(n, first)) {
+            if (YES.contains(s)) {
+                return YesNo.YES;
+            }
+            if (NO.contains(s)) {
+                return YesNo.NO;
+            }
+        }
+        return null;
+    }
+
+    public static boolean isCancel(String text) {
+        String n = norm(text);
+        if (CANCEL_ALONE.contains(n)) {
+            return true;
+        }
+        for (String c : CANCEL_ANYWHERE) {
+            if (n.contains(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static boolean isRetry(String text) {
+        String n = norm(text);
+        return RETRY.stream().anyMatch(n::contains);
+    }
+
+    /** Anger or complaint words: the shopper should talk to a person. */
+    public static boolean isComplaint(String text) {
+        String n = TextNormalizer.normalize(text);
+        return COMPLAINT_ZH.stream().anyMatch(n::contains) || COMPLAINT_EN.matcher(n).find();
+    }
+
+    /** An explicit request for a person ("转人工", "human agent"): routed to a handoff whatever else matches. */
+    public static boolean isHumanRequest(String text) {
+        String n = TextNormalizer.normalize(text);
+        return HUMAN_ZH.stream().anyMatch(n::contains) || n.equals("人工") || HUMAN_EN.matcher(n).find();
+    }
+
+    /** A question about price ("这个多少钱", "how much is this one"). */
+    public static boolean isPriceQuestion(String text) {
+        String n = TextNormalizer.normalize(text);
+        return PRICE_ZH.stream().anyMatch(n::contains) || PRICE_EN.matcher(n).find();
+    }
+
+    /** Only a price question, naming nothing ("多少钱", "how much?"). */
+    public static boolean isBarePriceQuestion(String text) {
+        return PRICE_ALONE.matcher(norm(text)).matches();
+    }
+
+    /** A short answer (a few characters or words): an answer to a question rather than a new request. */
+    public static boolean isShort(String text) {
+        String t = text.strip();
+        long han = t.codePoints().filter(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN).count();
+        if (han > 0) {
+            return han <= 4;
+        }
+        return t.split("\\s+").length <= 3;
+    }
+
+    /** Whether the message reads as a question (so it is not the answer to a free-text slot). */
+    public static boolean isQuestion(String text) {
+        String t = text.strip();
+        if (t.endsWith("?") || t.endsWith("？")) {
+            return true;
+        }
+        String raw = t.replaceAll("[!！。.,，~～…\\s]+$", "");
+        return raw.endsWith("吗") || raw.endsWith("么") || raw.endsWith("呢") || raw.endsWith("没有")
+                || QUESTION_EN.matcher(raw.toLowerCase(Locale.ROOT)).find();
+    }
+}

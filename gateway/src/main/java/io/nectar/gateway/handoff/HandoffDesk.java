@@ -1,0 +1,88 @@
+package io.nectar.gateway.handoff;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Conversations handed to a human and waiting for one, per merchant, each with its transcript. Only a
+ * merchant's own agents see its queue ({@link io.nectar.gateway.http.AgentApiHandler}). Bounded: a
+ * merchant's queue keeps its newest {@value #MAX_PER_MERCHANT} conversations. Thread-safe; any thread.
+ * <p>
+ * Kept in this node's memory; with several nodes it moves to the shared store with the conversations.
+ */
+public final class HandoffDesk {
+
+    public static final int MAX_PER_MERCHANT = 1000;
+
+    /**
+     * One conversation waiting for an agent.
+     *
+     * @param reason     {@code requested}, {@code complaint}, {@code fallbacks} or {@code misunderstanding}
+     * @param transcript the conversation's turns so far, oldest first (updated as the shopper goes on)
+     * @param dialogue   the flows in progress and their slots, so the agent need not ask again
+     */
+    public record Handoff(String merchant, String conversationId, String reason, long at, String language,
+                          JsonArray transcript, JsonObject dialogue) {
+        public JsonObject toJson() {
+            return new JsonObject().put("conversationId", conversationId).put("reason", reason).put("at", at)
+                    .put("language", language).put("transcript", transcript.copy()).put("dialogue", dialogue.copy());
+        }
+    }
+
+    private final Map<String, LinkedHashMap<String, Handoff>> queues = new ConcurrentHashMap<>();
+
+    public void open(String merchant, String conversationId, String reason, String language, JsonArray transcript, JsonObject dialogue) {
+        LinkedHashMap<String, Handoff> q = queues.computeIfAbsent(merchant, k -> new LinkedHashMap<>());
+        synchronized (q) {
+            q.remove(conversationId);
+            q.put(conversationId, new Handoff(merchant, conversationId, reason, System.currentTimeMillis(), language,
+                    transcript.copy(), dialogue.copy()));
+            while (q.size() > MAX_PER_MERCHANT) {
+                q.remove(q.keySet().iterator().next());
+            }
+        }
+    }
+
+    /** Refreshes the transcript of a waiting conversation; does nothing when it is not waiting. */
+    public void update(String merchant, String conversationId, JsonArray transcript, JsonObject dialogue) {
+        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        if (q == null) {
+            return;
+        }
+        synchronized (q) {
+            Handoff h = q.get(conversationId);
+            if (h != null) {
+                q.put(conversationId, new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(),
+                        transcript.copy(), dialogue.copy()));
+            }
+        }
+    }
+
+    /** The merchant's waiting conversations, oldest first. */
+    public List<Handoff> pending(String merchant) {
+        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        if (q == null) {
+            return List.of();
+        }
+        synchronized (q) {
+            return new ArrayList<>(q.values());
+        }
+    }
+
+    /** An agent took the conversation: removes it from the merchant's queue; false when it is not there. */
+    public boolean close(String merchant, String conversationId) {
+        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        if (q == null) {
+            return false;
+        }
+        synchronized (q) {
+            return q.remove(conversationId) != null;
+        }
+    }
+}
