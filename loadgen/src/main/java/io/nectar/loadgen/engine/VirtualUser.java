@@ -137,8 +137,9 @@ final class VirtualUser {
                     return;
                 }
             } else if (a instanceof Action.Pace p) {
+                // a late pass is due when it was due, not when it got to run: its latencies count from then
                 f.paceDue = f.paceDue < 0 ? intended : f.paceDue + p.interval().toNanos();
-                intended = Math.max(intended, f.paceDue);
+                intended = f.paceDue;
                 if (waitUntil(intended)) {
                     return;
                 }
