@@ -104,6 +104,9 @@ public final class Runner {
 
     /** Runs the command line; returns the exit code. */
     public int run(String[] args) {
+        if (args.length > 0 && args[0].equals("report")) {
+            return report(args);
+        }
         CommandLine cl;
         try {
             cl = CommandLine.parse(args);
@@ -114,9 +117,6 @@ public final class Runner {
         if (cl.flag("help") || cl.scenario() == null) {
             out.print(usage());
             return cl.scenario() == null && !cl.flag("help") ? USAGE : OK;
-        }
-        if (cl.scenario().equals("report")) {
-            return report(cl, args);
         }
         Simulation sim;
         LoadScenario scenario;
@@ -351,7 +351,7 @@ public final class Runner {
     }
 
     /** {@code report --summary FILE DIR...}: rebuilds the summary and HTML from raw data directories. */
-    private int report(CommandLine cl, String[] args) {
+    private int report(String[] args) {
         List<Path> dirs = new ArrayList<>();
         List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
         String summary = null;
