@@ -82,6 +82,7 @@ public final class Runner {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: ops/loadgen SCENARIO [options]\n");
         sb.append("       ops/loadgen report --summary FILE DATA_DIR...   rebuild a summary and report from raw data\n");
+        sb.append("       ops/loadgen markdown SUMMARY.json...   markdown table of summaries (for BENCHMARKS.md)\n");
         sb.append("       ops/loadgen echo-server [--port N] [--event-loops N]   bare Vert.x WebSocket server (the ceiling)\n\n");
         sb.append("Runs a WebSocket load test against Nectar gateways, prints live progress, writes a JSON summary and an\n");
         sb.append("HTML report, and exits 1 if an --assert fails. SCENARIO is a built-in name, a class implementing\n");
@@ -106,6 +107,15 @@ public final class Runner {
     public int run(String[] args) {
         if (args.length > 0 && args[0].equals("report")) {
             return report(args);
+        }
+        if (args.length > 0 && args[0].equals("markdown")) {
+            try {
+                out.print(io.nectar.loadgen.report.BenchMarkdown.table(Arrays.stream(args).skip(1).map(Path::of).toList()));
+                return OK;
+            } catch (IOException | RuntimeException e) {
+                err.println("loadgen: markdown: " + e.getMessage());
+                return USAGE;
+            }
         }
         CommandLine cl;
         try {

@@ -117,10 +117,11 @@ public final class ScenarioOptions {
         }
         f = f.require("text").seed(integer("seed", 42));
         String pick = string("pick", "uniform");
+        double exponent = number("zipf-exponent", FeederBuilder.DEFAULT_ZIPF_EXPONENT); // read always: harmless with other picks
         return switch (pick) {
             case "uniform" -> f.uniform();
             case "circular" -> f.circular();
-            case "zipf" -> f.zipf(number("zipf-exponent", FeederBuilder.DEFAULT_ZIPF_EXPONENT));
+            case "zipf" -> f.zipf(exponent);
             default -> throw new IllegalArgumentException("--pick must be uniform, zipf or circular; was '" + pick + "'");
         };
     }

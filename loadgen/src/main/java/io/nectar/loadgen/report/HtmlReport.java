@@ -175,15 +175,15 @@ public final class HtmlReport {
                 errorLines.computeIfAbsent(kind, k -> new double[n])[i] = sec.errors.getOrDefault(kind, 0L);
             }
         }
-        charts.add(new SvgChart("Throughput per second", "seconds", "per second")
+        charts.add(new SvgChart("Throughput per second", "seconds", "per second").xRange(1, Math.max(1, n))
                 .add("replies ok", SvgChart.PALETTE[2], xs, ok, false)
                 .add("requests ko", SvgChart.PALETTE[3], xs, ko, false)
                 .add("connects ok", SvgChart.PALETTE[0], xs, conn, true));
-        charts.add(new SvgChart("Open connections", "seconds", "connections")
+        charts.add(new SvgChart("Open connections", "seconds", "connections").xRange(1, Math.max(1, n))
                 .add("open at end of second", SvgChart.PALETTE[0], xs, active, false)
                 .add("peak in second", SvgChart.PALETTE[1], xs, peak, true)
                 .add("users live", SvgChart.PALETTE[4], xs, live, true));
-        SvgChart err = new SvgChart("Errors per second by kind", "seconds", "errors per second");
+        SvgChart err = new SvgChart("Errors per second by kind", "seconds", "errors per second").xRange(1, Math.max(1, n));
         int c = 3;
         for (Map.Entry<String, double[]> e : errorLines.entrySet()) {
             err.add(e.getKey(), SvgChart.PALETTE[c++ % SvgChart.PALETTE.length], xs, e.getValue(), false);
@@ -209,7 +209,7 @@ public final class HtmlReport {
                 max[i] = hist.getMaxValue() / 1000.0;
             }
         });
-        return new SvgChart(title, "seconds", "ms").logY(true)
+        return new SvgChart(title, "seconds", "ms").logY(true).xRange(1, Math.max(1, n))
                 .add("p50", SvgChart.PALETTE[0], xs, p50, false)
                 .add("p90", SvgChart.PALETTE[2], xs, p90, false)
                 .add("p99", SvgChart.PALETTE[1], xs, p99, false)

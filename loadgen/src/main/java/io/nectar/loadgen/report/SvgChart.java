@@ -22,6 +22,7 @@ public final class SvgChart {
     private final List<Series> series = new ArrayList<>();
     private boolean logY;
     private double[] xTickValues;
+    private double fixedMinX = Double.NaN, fixedMaxX = Double.NaN;
     private String[] xTickLabels;
 
     public SvgChart(String title, String xLabel, String yLabel) {
@@ -32,6 +33,13 @@ public final class SvgChart {
 
     public SvgChart logY(boolean on) {
         this.logY = on;
+        return this;
+    }
+
+    /** The x axis spans at least [min, max] (e.g. the whole run, even where a series has no data). */
+    public SvgChart xRange(double min, double max) {
+        this.fixedMinX = min;
+        this.fixedMaxX = max;
         return this;
     }
 
@@ -77,6 +85,10 @@ public final class SvgChart {
         if (minX == Double.POSITIVE_INFINITY) {
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"empty\">no data</text></svg>", left + 10, top + 40));
             return svg.toString();
+        }
+        if (!Double.isNaN(fixedMinX)) {
+            minX = Math.min(minX, fixedMinX);
+            maxX = Math.max(maxX, fixedMaxX);
         }
         if (maxX == minX) {
             maxX = minX + 1;

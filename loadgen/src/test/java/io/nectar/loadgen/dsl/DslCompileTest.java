@@ -129,4 +129,12 @@ class DslCompileTest {
         assertThrows(IllegalArgumentException.class, () -> Assertion.parse("errors<5ms"));
         assertTrue(!Assertion.parse("p99<1").passes(Double.NaN), "no data never passes");
     }
+
+    @Test
+    void theDocumentedExampleBuilds() {
+        Simulation sim = new io.nectar.loadgen.examples.MidnightSale().simulation(new ScenarioOptions(Map.of()));
+        assertEquals(12_000, sim.peakUsers());
+        assertEquals(2, sim.assertions().size());
+        assertTrue(sim.populations().get(0).isClosed());
+    }
 }
