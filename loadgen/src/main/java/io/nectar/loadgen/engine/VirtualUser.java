@@ -101,8 +101,22 @@ final class VirtualUser {
         step();
     }
 
-    /** Runs steps until one has to wait for the network or a timer. */
+    /**
+     * Runs steps until one has to wait for the network or a timer. A scenario bug (a template naming a
+     * missing attribute, a throwing check) ends this user with error kind {@code scenario:<exception>}
+     * instead of leaving it hanging.
+     */
     private void step() {
+        try {
+            steps();
+        } catch (RuntimeException e) {
+            run.stats().ko(run.stats().metric("scenario", Stats.Kind.REQUEST), "scenario:" + e.getClass().getSimpleName(), -1);
+            clearAwait();
+            endUser();
+        }
+    }
+
+    private void steps() {
         while (!stopped) {
             Frame f = stack.peek();
             if (f == null) {
@@ -370,7 +384,13 @@ final class VirtualUser {
         clearAwait();
         intended = now;
         for (Check c : checks) {
-            if (!c.test(frame, latency)) {
+            boolean passed;
+            try {
+                passed = c.test(frame, latency);
+            } catch (RuntimeException e) {
+                passed = false; // a check that throws on an odd frame fails, it does not stall the user
+            }
+            if (!passed) {
                 run.stats().ko(metric, "check:" + c.name(), latency);
                 kos++;
                 step();

@@ -170,4 +170,21 @@ class EngineTest {
             assertEquals(51, server.messages.get());
         }
     }
+
+    @Test
+    void aScenarioBugEndsTheUserWithAnErrorInsteadOfHanging() throws Exception {
+        try (TestServer server = TestServer.echo()) {
+            Scenario buggy = scenario("buggy").exec(Chat.connect("connect"))
+                    .exec(Chat.ask("ask", "#{no_such_attribute}"))
+                    .exec(Chat.ask("never", "x"));
+            Scenario throwingCheck = scenario("odd-check").exec(Chat.connect("connect"))
+                    .exec(Chat.ask("odd", "x").check(new io.nectar.loadgen.dsl.Check("explodes", (f, l) -> f.getInteger("text") > 0)));
+            Simulation sim = Simulation.setUp(buggy.injectOpen(OpenInjection.atOnceUsers(3)),
+                    throwingCheck.injectOpen(OpenInjection.atOnceUsers(2))).targets(server.url());
+            JsonObject s = runAndSummarize(sim, Engine.Options.local(dir.resolve("bug")));
+            assertEquals(3, s.getJsonObject("errors_by_kind").getLong("scenario:IllegalStateException"), s.encodePrettily());
+            assertEquals(2, s.getJsonObject("errors_by_kind").getLong("check:explodes"), s.encodePrettily());
+            assertEquals(null, s.getJsonObject("metrics").getJsonObject("never"));
+        }
+    }
 }
