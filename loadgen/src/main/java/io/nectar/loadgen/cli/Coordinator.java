@@ -73,7 +73,7 @@ final class Coordinator {
         }
     }
 
-    Result run(List<String> args, int processes, List<List<String>> localAddresses, Path dataDir, ProbePlan probes)
+    Result run(List<String> args, int processes, List<List<String>> localAddresses, Path dataDir, ProbePlan probes, long probeConnections)
             throws IOException, InterruptedException {
         List<Worker> workers = new ArrayList<>();
         Thread killer = new Thread(() -> workers.forEach(w -> w.process.destroy()), "loadgen-stop-workers");
@@ -112,7 +112,7 @@ final class Coordinator {
                 in.flush();
             }
             long[] active = {0};
-            probes.scheduleLoaded(start, () -> active[0]);
+            probes.scheduleLoaded(start, () -> active[0], probeConnections);
             int next = 1;
             while (true) {
                 boolean allFinished = workers.stream().allMatch(Worker::finished);

@@ -41,8 +41,11 @@ final class ProbePlan {
         measure("before", 0, 0, before);
     }
 
-    /** Measures at {@code startEpochMillis + at} on a background thread; {@code connections} is read then. */
-    void scheduleLoaded(long startEpochMillis, LongSupplier connections) {
+    /**
+     * Measures on a background thread at {@code startEpochMillis + at}, or later, once {@code connections}
+     * reaches {@code wanted} (a slow ramp must not be measured half-way); gives up when the run ends.
+     */
+    void scheduleLoaded(long startEpochMillis, LongSupplier connections, long wanted) {
         if (!active() || atSeconds == null) {
             return;
         }
@@ -53,7 +56,11 @@ final class ProbePlan {
                 if (wait > 0) {
                     Thread.sleep(wait);
                 }
+                while (connections.getAsLong() < wanted) {
+                    Thread.sleep(200);
+                }
             } catch (InterruptedException e) {
+                log.printf("probe: the run ended before %,d connections were open; no loaded measurement%n", wanted);
                 return;
             }
             measuring = true;

@@ -175,7 +175,7 @@ public final class Runner {
             sim = sim.maxDuration(so.duration("max-duration", null));
         }
         if (so.has("probe-at")) {
-            sim = sim.probeAt(so.duration("probe-at", null));
+            sim = sim.probeAt(so.duration("probe-at", null), sim.probeConnections());
         }
         so.has("event-loops");
         so.has("timeout");
@@ -268,12 +268,13 @@ public final class Runner {
             Engine.Prepared prepared = Engine.prepare(sim, opts);
             probes.before();
             long start = System.currentTimeMillis() + 100;
-            probes.scheduleLoaded(start, active::get);
+            probes.scheduleLoaded(start, active::get, sim.probeConnections());
             prepared.start(start);
             dirs = List.of(wdir);
         } else {
             probes.before();
-            Coordinator.Result r = new Coordinator(out, err, quiet).run(cl.argsWithout(COORDINATOR_ONLY), processes, perWorker, dataDir, probes);
+            Coordinator.Result r = new Coordinator(out, err, quiet).run(cl.argsWithout(COORDINATOR_ONLY), processes, perWorker, dataDir, probes,
+                    sim.probeConnections());
             dirs = r.dataDirs();
             failed = !r.allSucceeded();
         }

@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param targets     gateway WebSocket URLs; users are spread over them round robin
  * @param maxDuration stop every user after this long (null: when the injection ends and users finish)
  * @param probeAt     when to measure the servers' memory, from the start (null: never)
+ * @param probeConnections and not before this many connections are open (0: at the time)
  * @param seed        seed of random arrivals and think times (same seed, same schedule in every process)
  */
 public record Simulation(List<Population> populations, List<String> targets, List<Assertion> assertions,
-                         Duration maxDuration, Duration probeAt, long seed) {
+                         Duration maxDuration, Duration probeAt, long probeConnections, long seed) {
 
     public static final String DEFAULT_TARGET = "ws://127.0.0.1:8080/ws/chat";
 
@@ -48,7 +49,7 @@ public record Simulation(List<Population> populations, List<String> targets, Lis
     }
 
     public static Simulation setUp(Population... populations) {
-        return new Simulation(List.of(populations), List.of(DEFAULT_TARGET), List.of(), null, null, 42);
+        return new Simulation(List.of(populations), List.of(DEFAULT_TARGET), List.of(), null, null, 0, 42);
     }
 
     public Simulation targets(String... urls) {
@@ -56,25 +57,30 @@ public record Simulation(List<Population> populations, List<String> targets, Lis
     }
 
     public Simulation targets(List<String> urls) {
-        return new Simulation(populations, urls, assertions, maxDuration, probeAt, seed);
+        return new Simulation(populations, urls, assertions, maxDuration, probeAt, probeConnections, seed);
     }
 
     public Simulation assertions(Assertion... more) {
         List<Assertion> l = new ArrayList<>(assertions);
         l.addAll(Arrays.asList(more));
-        return new Simulation(populations, targets, l, maxDuration, probeAt, seed);
+        return new Simulation(populations, targets, l, maxDuration, probeAt, probeConnections, seed);
     }
 
     public Simulation maxDuration(Duration d) {
-        return new Simulation(populations, targets, assertions, d, probeAt, seed);
+        return new Simulation(populations, targets, assertions, d, probeAt, probeConnections, seed);
     }
 
     public Simulation probeAt(Duration d) {
-        return new Simulation(populations, targets, assertions, maxDuration, d, seed);
+        return new Simulation(populations, targets, assertions, maxDuration, d, probeConnections, seed);
+    }
+
+    /** Measure the servers at {@code d}, or later once {@code connections} are open (a slow ramp is not measured half-way). */
+    public Simulation probeAt(Duration d, long connections) {
+        return new Simulation(populations, targets, assertions, maxDuration, d, connections, seed);
     }
 
     public Simulation seed(long s) {
-        return new Simulation(populations, targets, assertions, maxDuration, probeAt, s);
+        return new Simulation(populations, targets, assertions, maxDuration, probeAt, probeConnections, s);
     }
 
     /** Upper bound of connections open at once (each user holds at most one). */

@@ -37,20 +37,20 @@ public final class BenchMarkdown {
                 continue;
             }
             if (runs.length() == 0) {
-                runs.append("| run | requests | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | replies/s | peak conns | connect p99 ms | server heap/conn | server RSS/conn |\n")
-                        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                runs.append("| run | requests | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | replies/s | peak conns | connect p99 ms | server heap/conn | server RSS/conn | generator lag max ms |\n")
+                        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             }
             if (label.startsWith("faq-") && s.getDouble("error_percent") < 1 && s.getDouble("throughput_per_s") > bestFaq) {
                 bestFaq = s.getDouble("throughput_per_s");
                 bestFaqRun = label;
             }
             JsonObject per = s.getJsonObject("per_connection");
-            runs.append(String.format(Locale.ROOT, "| %s | %,d | %,d (%s%%) | %s | %s | %s | %s | %s | %,.1f | %,d | %s | %s | %s |%n", label,
+            runs.append(String.format(Locale.ROOT, "| %s | %,d | %,d (%s%%) | %s | %s | %s | %s | %s | %,.1f | %,d | %s | %s | %s | %s |%n", label,
                     s.getLong("requests"), s.getLong("errors"), s.getValue("error_percent"), v(s, "p50_ms"), v(s, "p90_ms"), v(s, "p99_ms"),
                     v(s, "p999_ms"), v(s, "max_ms"), s.getDouble("throughput_per_s"), s.getLong("connections_peak"),
                     v(s.getJsonObject("connects"), "p99_ms"),
                     per == null ? "" : String.format(Locale.ROOT, "%,d B", per.getLong("heap_bytes")),
-                    per == null ? "" : String.format(Locale.ROOT, "%,d B", per.getLong("rss_bytes"))));
+                    per == null ? "" : String.format(Locale.ROOT, "%,d B", per.getLong("rss_bytes")), v(s, "generator_lag_max_ms")));
         }
         String ratio = bestFaqRun != null && bestEncoder > 0 ? String.format(Locale.ROOT,
                 "%nBest FAQ throughput with under 1%% errors: %,.1f replies/s (%s); encoder alone: %,.0f sentences/s; ratio %.2f.%n",

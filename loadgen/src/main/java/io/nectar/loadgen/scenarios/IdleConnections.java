@@ -57,6 +57,6 @@ public final class IdleConnections implements LoadScenario {
         }
         return Simulation.setUp(idle.injectOpen(OpenInjection.rampUsers(users).during(ramp)))
                 .maxDuration(ramp.plus(hold))
-                .probeAt(ramp.plus(hold.dividedBy(2)));
+                .probeAt(ramp.plus(hold.dividedBy(2)), users);
     }
 }
