@@ -37,7 +37,7 @@ final class Coordinator {
     static final String PROGRESS = "@progress ";
     static final String DONE = "@done";
     /** Time between the start signal and the common start: lets every worker read it. */
-    static final long START_DELAY_MS = 500;
+    static final long START_DELAY_MS = io.nectar.loadgen.LoadgenDefaults.WORKER_START_DELAY.toMillis();
 
     record Result(List<Path> dataDirs, boolean allSucceeded) {
     }

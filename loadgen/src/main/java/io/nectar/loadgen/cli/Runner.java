@@ -43,9 +43,9 @@ public final class Runner {
     static final Set<String> COORDINATOR_ONLY = Set.of("processes", "summary", "local-address", "probe-pid", "probe-at",
             "probe-histogram", "quiet");
     /** Connections one process holds at most by default (the machine caps a process at 20,000 open files). */
-    static final int DEFAULT_MAX_PER_PROCESS = 19_000;
+    static final int DEFAULT_MAX_PER_PROCESS = io.nectar.loadgen.LoadgenDefaults.MAX_CONNECTIONS_PER_PROCESS;
     /** Connections one source address carries at most by default (the ephemeral port range holds ~28k). */
-    static final int PER_SOURCE_ADDRESS = 25_000;
+    static final int PER_SOURCE_ADDRESS = io.nectar.loadgen.LoadgenDefaults.CONNECTIONS_PER_SOURCE_ADDRESS;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -267,7 +267,7 @@ public final class Runner {
             });
             Engine.Prepared prepared = Engine.prepare(sim, opts);
             probes.before();
-            long start = System.currentTimeMillis() + 100;
+            long start = System.currentTimeMillis() + io.nectar.loadgen.LoadgenDefaults.START_DELAY.toMillis();
             probes.scheduleLoaded(start, active::get, sim.probeConnections());
             prepared.start(start);
             dirs = List.of(wdir);

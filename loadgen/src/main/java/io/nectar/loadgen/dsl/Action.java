@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public sealed interface Action {
 
-    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    Duration DEFAULT_TIMEOUT = io.nectar.loadgen.LoadgenDefaults.REQUEST_TIMEOUT;
 
     /**
      * Opens the chat WebSocket and waits for the welcome frame. The target is picked per user from the

@@ -40,8 +40,8 @@ public record FeederBuilder(String name, Source source, List<String> required, M
         List<Map<String, Object>> read() throws IOException;
     }
 
-    public static final double DEFAULT_ZIPF_EXPONENT = 1.0;
-    public static final long DEFAULT_SEED = 42;
+    public static final double DEFAULT_ZIPF_EXPONENT = io.nectar.loadgen.LoadgenDefaults.ZIPF_EXPONENT;
+    public static final long DEFAULT_SEED = io.nectar.loadgen.LoadgenDefaults.SEED;
 
     public FeederBuilder {
         Objects.requireNonNull(name, "name");

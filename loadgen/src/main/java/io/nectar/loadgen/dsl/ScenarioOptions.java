@@ -115,7 +115,7 @@ public final class ScenarioOptions {
         if (!field.equals("text")) {
             f = f.rename(field, "text");
         }
-        f = f.require("text").seed(integer("seed", 42));
+        f = f.require("text").seed(integer("seed", (int) io.nectar.loadgen.LoadgenDefaults.SEED));
         String pick = string("pick", "uniform");
         double exponent = number("zipf-exponent", FeederBuilder.DEFAULT_ZIPF_EXPONENT); // read always: harmless with other picks
         return switch (pick) {

@@ -25,7 +25,7 @@ import java.util.Objects;
 public record Simulation(List<Population> populations, List<String> targets, List<Assertion> assertions,
                          Duration maxDuration, Duration probeAt, long probeConnections, long seed) {
 
-    public static final String DEFAULT_TARGET = "ws://127.0.0.1:8080/ws/chat";
+    public static final String DEFAULT_TARGET = io.nectar.loadgen.LoadgenDefaults.TARGET;
 
     public Simulation {
         populations = List.copyOf(populations);
@@ -49,7 +49,7 @@ public record Simulation(List<Population> populations, List<String> targets, Lis
     }
 
     public static Simulation setUp(Population... populations) {
-        return new Simulation(List.of(populations), List.of(DEFAULT_TARGET), List.of(), null, null, 0, 42);
+        return new Simulation(List.of(populations), List.of(DEFAULT_TARGET), List.of(), null, null, 0, io.nectar.loadgen.LoadgenDefaults.SEED);
     }
 
     public Simulation targets(String... urls) {

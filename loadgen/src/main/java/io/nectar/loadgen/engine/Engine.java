@@ -58,9 +58,9 @@ public final class Engine {
     /** Name of the per-process summary file in the data directory. */
     public static final String WORKER_JSON = "worker.json";
     /** How often the closed-model controller tops up users. */
-    static final long CLOSED_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long CLOSED_TICK_NANOS = io.nectar.loadgen.LoadgenDefaults.CLOSED_TICK.toNanos();
     /** How long stopped users get to close their sockets at the end. */
-    static final Duration DRAIN = Duration.ofSeconds(10);
+    static final Duration DRAIN = io.nectar.loadgen.LoadgenDefaults.DRAIN;
 
     /**
      * @param eventLoops       Vert.x event loops for the virtual users
@@ -105,7 +105,7 @@ public final class Engine {
     /** Runs the simulation to its end, starting as soon as it is set up (or at the options' start time); blocks. */
     public static Outcome run(Simulation simulation, Options options) throws InterruptedException {
         Prepared p = prepare(simulation, options);
-        return p.start(options.startEpochMillis() > 0 ? options.startEpochMillis() : System.currentTimeMillis() + 100);
+        return p.start(options.startEpochMillis() > 0 ? options.startEpochMillis() : System.currentTimeMillis() + io.nectar.loadgen.LoadgenDefaults.START_DELAY.toMillis());
     }
 
     /**

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Stats {
 
     /** Highest latency a histogram holds: one hour, in microseconds. */
-    public static final long HIGHEST_MICROS = 3_600_000_000L;
+    public static final long HIGHEST_MICROS = io.nectar.loadgen.LoadgenDefaults.HISTOGRAM_HIGHEST_MICROS;
     /** Significant decimal digits of every histogram (0.1% resolution). */
-    public static final int DIGITS = 3;
+    public static final int DIGITS = io.nectar.loadgen.LoadgenDefaults.HISTOGRAM_DIGITS;
 
     /** What a metric measures; the summary's headline latencies are over {@link #REQUEST}s. */
     public enum Kind {
