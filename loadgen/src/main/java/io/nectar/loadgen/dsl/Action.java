@@ -72,6 +72,33 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * Sends a {@code message} with a fresh id and goes on at once, without waiting: the answer is matched
+     * by its {@code replyTo} whenever it comes and timed from this step's intended time, so a paced loop of
+     * sends offers its rate whatever the server does (open model on one connection). {@link AwaitReplies}
+     * waits for the ones still out.
+     */
+    record Send(String name, Template text, List<Check> checks, Duration timeout) implements Action {
+        public Send {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(text, "text");
+            checks = List.copyOf(checks);
+            positive(timeout);
+        }
+
+        public Send check(Check... more) {
+            return new Send(name, text, concat(checks, more), timeout);
+        }
+
+        public Send timeout(Duration t) {
+            return new Send(name, text, checks, t);
+        }
+    }
+
+    /** Waits until every {@link Send} of this user is answered or has timed out. */
+    record AwaitReplies() implements Action {
+    }
+
     /** Sends a protocol {@code ping} and waits for the {@code pong}: the heartbeat of an idle shopper. */
     record Ping(String name, Duration timeout) implements Action {
         public Ping {

@@ -26,6 +26,16 @@ public final class Chat {
         return new Action.Ask(name, Template.of(text), List.of(), Action.DEFAULT_TIMEOUT);
     }
 
+    /** Sends {@code text} without waiting for the answer (see {@link Action.Send}). */
+    public static Action.Send send(String name, String text) {
+        return new Action.Send(name, Template.of(text), List.of(), Action.DEFAULT_TIMEOUT);
+    }
+
+    /** Waits for the answers to every {@link #send} still out. */
+    public static Action.AwaitReplies awaitReplies() {
+        return new Action.AwaitReplies();
+    }
+
     public static Action.Ping ping(String name) {
         return new Action.Ping(name, Action.DEFAULT_TIMEOUT);
     }

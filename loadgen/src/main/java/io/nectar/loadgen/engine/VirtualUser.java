@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class VirtualUser {
 
-    private static final int NONE = 0, WELCOME = 1, REPLY = 2, PONG = 3;
+    private static final int NONE = 0, WELCOME = 1, REPLY = 2, PONG = 3, ALL_SENT = 4;
 
     private final RunContext run;
     private final Population population;
@@ -56,6 +56,22 @@ final class VirtualUser {
     private long awaitIntended;
     private long timer = -1;
     private String serverError; // an error frame that came before the welcome
+    // messages sent without waiting (Action.Send), by id, in send order
+    private final Map<String, InFlight> inFlight = new java.util.LinkedHashMap<>();
+
+    /** A sent message waiting for its answer. */
+    private static final class InFlight {
+        final Stats.Metric metric;
+        final long intended;
+        final List<Check> checks;
+        long timer;
+
+        InFlight(Stats.Metric metric, long intended, List<Check> checks) {
+            this.metric = metric;
+            this.intended = intended;
+            this.checks = checks;
+        }
+    }
 
     /** A running block: the scenario itself, a loop or a group. */
     private static final class Frame {
@@ -143,6 +159,7 @@ final class VirtualUser {
             } else if (a instanceof Action.Group group) {
                 stack.push(new Frame(group.body(), null, group, intended, kos));
             } else if (a instanceof Action.Close) {
+                failInFlight("closed_before_reply"); // the scenario closed without awaiting its sends
                 closeSocket();
             } else if (a instanceof Action.Pause p) {
                 long min = p.min().toNanos(), max = p.max().toNanos();
@@ -166,6 +183,15 @@ final class VirtualUser {
                 }
             } else if (a instanceof Action.Ping ping) {
                 if (!ping(ping)) {
+                    return;
+                }
+            } else if (a instanceof Action.Send send) {
+                if (!send(send)) {
+                    return;
+                }
+            } else if (a instanceof Action.AwaitReplies) {
+                if (!inFlight.isEmpty()) {
+                    awaitAll();
                     return;
                 }
             }
@@ -289,6 +315,88 @@ final class VirtualUser {
         return false;
     }
 
+    /** Sends without waiting; true to go on with the next step at once. */
+    private boolean send(Action.Send a) {
+        Stats.Metric metric = run.stats().metric(a.name(), Stats.Kind.REQUEST);
+        if (!isOpen()) {
+            run.stats().ko(metric, "not_connected", -1);
+            kos++;
+            endUser();
+            return false;
+        }
+        String msgId = "m" + id + "-" + (++messageSeq);
+        String text = a.text().render(attributes);
+        InFlight f = new InFlight(metric, intended, a.checks());
+        f.timer = run.vertx().setTimer(a.timeout().toMillis(), t -> {
+            if (inFlight.remove(msgId) != null) {
+                run.stats().ko(metric, "timeout", -1);
+                kos++;
+                resumeIfAllAnswered();
+            }
+        });
+        inFlight.put(msgId, f);
+        ws.socket.writeTextMessage(new JsonObject().put("type", "message").put("id", msgId).put("text", text).encode());
+        return true;
+    }
+
+    /** Waits for every message still in flight; their own timeouts bound the wait. */
+    private void awaitAll() {
+        awaiting = ALL_SENT;
+        awaitAction = null;
+        awaitMetric = null;
+        awaitId = null;
+    }
+
+    private void resumeIfAllAnswered() {
+        if (awaiting == ALL_SENT && inFlight.isEmpty()) {
+            awaiting = NONE;
+            intended = System.nanoTime();
+            step();
+        }
+    }
+
+    /** An answer to a message in flight: timed from when that message was due. */
+    private void answered(String replyTo, JsonObject frame, String type, long now) {
+        InFlight f = inFlight.remove(replyTo);
+        run.vertx().cancelTimer(f.timer);
+        long latency = now - f.intended;
+        if (type.equals("error")) {
+            run.stats().ko(f.metric, "server:" + frame.getString("code", "unknown"), -1);
+            kos++;
+        } else {
+            String failed = null;
+            for (Check c : f.checks) {
+                boolean passed;
+                try {
+                    passed = c.test(frame, latency);
+                } catch (RuntimeException e) {
+                    passed = false;
+                }
+                if (!passed) {
+                    failed = c.name();
+                    break;
+                }
+            }
+            if (failed == null) {
+                run.stats().ok(f.metric, latency);
+            } else {
+                run.stats().ko(f.metric, "check:" + failed, latency);
+                kos++;
+            }
+        }
+        resumeIfAllAnswered();
+    }
+
+    /** The connection is gone: every message in flight failed. */
+    private void failInFlight(String kind) {
+        for (InFlight f : inFlight.values()) {
+            run.vertx().cancelTimer(f.timer);
+            run.stats().ko(f.metric, kind, -1);
+            kos++;
+        }
+        inFlight.clear();
+    }
+
     private boolean ping(Action.Ping p) {
         Stats.Metric metric = run.stats().metric(p.name(), Stats.Kind.REQUEST);
         if (!isOpen()) {
@@ -343,6 +451,11 @@ final class VirtualUser {
         }
         String type = frame.getString("type", "");
         long now = System.nanoTime();
+        Object replyTo = frame.getValue("replyTo");
+        if (replyTo instanceof String r && inFlight.containsKey(r) && (type.equals("reply") || type.equals("error"))) {
+            answered(r, frame, type, now);
+            return;
+        }
         switch (awaiting) {
             case WELCOME -> {
                 if (type.equals("welcome")) {
@@ -427,11 +540,18 @@ final class VirtualUser {
         if (stopped) {
             return;
         }
-        if (awaiting == WELCOME) {
+        boolean hadInFlight = !inFlight.isEmpty();
+        failInFlight("closed");
+        if (awaiting == ALL_SENT) {
+            awaiting = NONE;
+            endUser();
+        } else if (awaiting == WELCOME) {
             Short code = conn.socket.closeStatusCode();
             fail(serverError != null ? "server:" + serverError : "connect:closed_" + code, -1, true);
         } else if (awaiting != NONE) {
             fail("closed", -1, true);
+        } else if (hadInFlight) {
+            endUser(); // lost while pausing between sends
         }
     }
 
@@ -489,6 +609,7 @@ final class VirtualUser {
         }
         stopped = true;
         cancelTimer();
+        failInFlight("closed_before_reply");
         closeSocket();
         run.userFinished(this);
     }
@@ -500,6 +621,8 @@ final class VirtualUser {
         }
         stack.clear();
         awaiting = NONE;
+        inFlight.values().forEach(f -> run.vertx().cancelTimer(f.timer));
+        inFlight.clear();
         finish();
     }
 }

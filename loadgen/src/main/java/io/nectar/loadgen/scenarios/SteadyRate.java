@@ -15,9 +15,10 @@ import java.util.Map;
 import static io.nectar.loadgen.dsl.Scenario.scenario;
 
 /**
- * A constant offered rate, wrk2-style: C connections each ask a question every C/R seconds (paced), so
- * R questions a second arrive whatever the server does; a late reply delays the next question, but its
- * latency, and the next one's, counts from when it was due. Run it at rising rates to find saturation.
+ * A constant offered rate: C connections each send a question every C/R seconds (paced), without waiting
+ * for the previous answer, so R questions a second arrive whatever the server does (an open model; the
+ * gateway refuses more than 16 waiting on one connection with {@code too_many_pending}). Each answer is
+ * timed from when its question was due. Run it at rising rates to find saturation.
  */
 public final class SteadyRate implements LoadScenario {
 
@@ -28,7 +29,7 @@ public final class SteadyRate implements LoadScenario {
 
     @Override
     public String description() {
-        return "a constant offered rate of questions over C connections (paced, corrected for coordinated omission)";
+        return "a constant offered rate of questions over C connections (paced, not waiting for answers; open model)";
     }
 
     @Override
@@ -57,7 +58,8 @@ public final class SteadyRate implements LoadScenario {
                 .during(duration, ChainBuilder.chain()
                         .pace(interval)
                         .feed(o.feeder())
-                        .exec(Chat.ask("ask", "#{text}").check(Checks.type("reply")).timeout(timeout)))
+                        .exec(Chat.send("ask", "#{text}").check(Checks.type("reply")).timeout(timeout)))
+                .exec(Chat.awaitReplies())
                 .exec(Chat.close());
         return Simulation.setUp(steady.injectOpen(OpenInjection.atOnceUsers(users)))
                 .maxDuration(duration.plus(timeout).plus(Duration.ofSeconds(10)));

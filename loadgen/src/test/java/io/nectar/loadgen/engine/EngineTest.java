@@ -187,4 +187,38 @@ class EngineTest {
             assertEquals(null, s.getJsonObject("metrics").getJsonObject("never"));
         }
     }
+
+    /**
+     * Sends do not wait: 20 questions paced 50 ms apart to a server that answers each after 300 ms take
+     * about 1.3 s, not 20 × 300 ms, and each answer is timed from when its question was due.
+     */
+    @Test
+    void sendsKeepTheirPaceWhileAnswersAreOut() throws Exception {
+        try (TestServer server = TestServer.start(n -> in -> new TestServer.Answer(300, TestServer.reply(in, "ok")))) {
+            Scenario open = scenario("open").exec(Chat.connect("connect"))
+                    .repeat(20, chain().pace(Duration.ofMillis(50)).exec(Chat.send("ask", "q").check(Checks.type("reply"))))
+                    .exec(Chat.awaitReplies())
+                    .exec(Chat.close());
+            Simulation sim = Simulation.setUp(open.injectOpen(OpenInjection.atOnceUsers(1))).targets(server.url());
+            Engine.run(sim, Engine.Options.local(dir.resolve("open")));
+            RunData data = RunData.read(List.of(dir.resolve("open")));
+            assertEquals(20, data.counts("ask")[0], data.errors().toString());
+            assertEquals(0, data.totalErrors());
+            assertTrue(data.total("ask").getMinValue() >= 290_000, "every answer took the server's 300 ms");
+            assertTrue(data.durationSeconds() < 4, "pipelined, not 20 × 300 ms: " + data.durationSeconds());
+        }
+    }
+
+    @Test
+    void sendsStillOutWhenTheConnectionDropsAreErrors() throws Exception {
+        try (TestServer server = TestServer.start(n -> in -> n == 3 ? null : new TestServer.Answer(2000, TestServer.reply(in, "ok")))) {
+            Scenario open = scenario("drop").exec(Chat.connect("connect"))
+                    .repeat(3, chain().pace(Duration.ofMillis(20)).exec(Chat.send("ask", "q")))
+                    .exec(Chat.awaitReplies());
+            Simulation sim = Simulation.setUp(open.injectOpen(OpenInjection.atOnceUsers(1))).targets(server.url());
+            Engine.run(sim, Engine.Options.local(dir.resolve("drop")));
+            RunData data = RunData.read(List.of(dir.resolve("drop")));
+            assertEquals(3, data.errors().get("closed"), data.errors().toString());
+        }
+    }
 }
