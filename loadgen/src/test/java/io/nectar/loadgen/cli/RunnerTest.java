@@ -1,0 +1,135 @@
+package io.nectar.loadgen.cli;
+
+import io.nectar.loadgen.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end: real runs against a real WebSocket server, files written, exit codes. */
+class RunnerTest {
+
+    static TestServer server;
+
+    @TempDir
+    Path dir;
+
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.echo();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    int run(String... args) {
+        return new Runner(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    JsonObject summary(String name) throws Exception {
+        return new JsonObject(Files.readString(dir.resolve(name)));
+    }
+
+    @Test
+    void faqBurstWritesSummaryReportAndData() throws Exception {
+        int rc = run("faq-burst", "--users", "60", "--within", "1", "--target", server.url(),
+                "--summary", dir.resolve("burst.json").toString(), "--assert", "errors==0", "--assert", "p99<30s");
+        assertEquals(Runner.OK, rc, out + "\n" + err);
+        JsonObject s = summary("burst.json");
+        assertEquals(60, s.getLong("requests"));
+        assertEquals(0, s.getLong("errors"));
+        for (String k : new String[]{"p50_ms", "p99_ms", "p999_ms", "max_ms", "throughput_per_s", "connections_peak"}) {
+            assertTrue(s.getValue(k) instanceof Number, k);
+        }
+        assertEquals(60, s.getJsonObject("metrics").getJsonObject("shopper").getLong("ok"), "the shopper group times arrival to reply");
+        assertTrue(Files.readString(dir.resolve("burst.html")).contains("<svg"));
+        assertTrue(Files.exists(dir.resolve("burst.data/worker-0/latency.hlog")));
+        assertTrue(out.toString().contains("conns"), "live progress lines: " + out);
+    }
+
+    @Test
+    void aFailedAssertionSetsTheExitCode() throws Exception {
+        int rc = run("faq-burst", "--users", "5", "--within", "0.2", "--target", server.url(), "--quiet",
+                "--summary", dir.resolve("s.json").toString(), "--assert", "requests>5");
+        assertEquals(Runner.ASSERTION_FAILED, rc, out + "\n" + err);
+        assertEquals(false, summary("s.json").getBoolean("passed"));
+    }
+
+    @Test
+    void badUsageIsRefusedBeforeAnythingRuns() {
+        assertEquals(Runner.USAGE, run("faq-burst", "--userz", "5", "--target", server.url()));
+        assertTrue(err.toString().contains("--userz"), err.toString());
+        assertEquals(Runner.USAGE, run("no-such-scenario"));
+        assertEquals(Runner.USAGE, run("faq-burst", "--users", "many"));
+        assertEquals(Runner.USAGE, run("faq-burst", "--assert", "p99 ok"));
+        assertEquals(Runner.OK, run("--help"));
+        assertTrue(out.toString().contains("faq-burst") && out.toString().contains("idle") && out.toString().contains("steady-rate"));
+    }
+
+    /** Two worker JVMs, each with its own source address, one merged summary. */
+    @Test
+    void severalProcessesMergeIntoOneReport() throws Exception {
+        server.remoteHosts.clear();
+        int rc = run("faq-burst", "--users", "41", "--within", "1", "--processes", "2", "--target", server.url(),
+                "--summary", dir.resolve("multi.json").toString(), "--event-loops", "1");
+        assertEquals(Runner.OK, rc, out + "\n" + err);
+        JsonObject s = summary("multi.json");
+        assertEquals(41, s.getLong("requests"));
+        assertEquals(0, s.getLong("errors"));
+        assertEquals(2, s.getInteger("processes"));
+        assertEquals(41, s.getJsonObject("connects").getLong("ok"));
+        assertEquals(Set.of("127.0.0.2", "127.0.0.3"), server.remoteHosts);
+        assertTrue(Files.exists(dir.resolve("multi.data/worker-1/worker.json")));
+    }
+
+    @Test
+    void runsAScenarioFromAJavaFile() throws Exception {
+        Path src = dir.resolve("PingTwice.java");
+        Files.writeString(src, """
+                import io.nectar.loadgen.dsl.*;
+                import java.time.Duration;
+                import java.util.Map;
+                public class PingTwice implements LoadScenario {
+                    public String name() { return "ping-twice"; }
+                    public String description() { return "connect and ping twice"; }
+                    public Map<String, String> options() { return Map.of("users", "users"); }
+                    public Simulation simulation(ScenarioOptions o) {
+                        return Simulation.setUp(Scenario.scenario(name())
+                                .exec(Chat.connect("connect")).repeat(2, ChainBuilder.chain().exec(Chat.ping("ping")))
+                                .injectOpen(OpenInjection.atOnceUsers(o.integer("users", 1))));
+                    }
+                }
+                """);
+        int rc = run(src.toString(), "--users", "3", "--target", server.url(), "--quiet", "--summary", dir.resolve("p.json").toString());
+        assertEquals(Runner.OK, rc, out + "\n" + err);
+        JsonObject s = summary("p.json");
+        assertEquals("ping-twice", s.getString("scenario"));
+        assertEquals(6, s.getJsonObject("metrics").getJsonObject("ping").getLong("ok"));
+    }
+
+    @Test
+    void reportRebuildsFromRawData() throws Exception {
+        assertEquals(Runner.OK, run("faq-burst", "--users", "4", "--within", "0.2", "--target", server.url(), "--quiet",
+                "--summary", dir.resolve("a.json").toString()));
+        assertEquals(Runner.OK, run("report", "--summary", dir.resolve("b.json").toString(), dir.resolve("a.data").toString()));
+        assertEquals(summary("a.json").getLong("requests"), summary("b.json").getLong("requests"));
+        assertEquals(summary("a.json").getDouble("p99_ms"), summary("b.json").getDouble("p99_ms"));
+        assertTrue(Files.exists(dir.resolve("b.html")));
+    }
+}
