@@ -607,6 +607,12 @@ public final class KnowledgeIndex implements AutoCloseable {
         }
     }
 
+    /** The vector index behind a space (benchmarks tune its search settings). */
+    VectorIndex vectorIndex(String tenant, String space) {
+        Space s = space(tenant, space);
+        return s == null ? null : s.vectors();
+    }
+
     /** Kind of vector index a space currently uses ({@code exact} or {@code hnsw}); null if none. */
     String spaceKind(String tenant, String space) {
         Space s = space(tenant, space);
