@@ -45,9 +45,9 @@ public final class IndexBench {
                 default -> what = args[i];
             }
         }
-        System.out.printf("index benchmark: %s, n=%d, queries=%d, build threads=%d, cores=%d, java %s, max heap %d MB%n",
+        System.out.printf("index benchmark: %s, n=%d, queries=%d, build threads=%d, cores=%d, java %s, max heap %d MB, dot product %s%n",
                 what, n, queries, threads, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20);
+                Runtime.getRuntime().maxMemory() >> 20, VectorMath.implementation());
         switch (what) {
             case "crossover" -> crossover();
             case "large" -> large();
@@ -126,8 +126,8 @@ public final class IndexBench {
             String label = c == real ? "real bge-small-zh 512-d" : "random 384-d";
             System.out.printf("%n== crossover, %s, %d queries, HNSW M=%d efC=%d ef=%d%n", label, q,
                     HnswParams.DEFAULT_M, HnswParams.DEFAULT_EF_CONSTRUCTION, HnswParams.DEFAULT_EF);
-            System.out.println("| entries | exact p50 µs | exact p99 µs | HNSW p50 µs | HNSW p99 µs | HNSW recall@10 | HNSW build s |");
-            System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            System.out.println("| entries | exact p50 µs | exact p99 µs | exact CPU p50/p99 µs | HNSW p50 µs | HNSW p99 µs | HNSW CPU p50/p99 µs | HNSW recall@10 | HNSW build s |");
+            System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             float[][] qs = Arrays.copyOfRange(c.vectors(), c.vectors().length - q, c.vectors().length);
             for (int size : sizes) {
                 List<IndexEntry> es = entries(c, 0, size);
@@ -136,13 +136,14 @@ public final class IndexBench {
                 for (float[] v : qs) {
                     truth.add(Fixtures.ids(exact.search(v, 10)));
                 }
-                long[] ex = latencies(qs, v -> exact.search(v, 10));
+                Lat ex = latencies(qs, v -> exact.search(v, 10));
                 long t0 = System.nanoTime();
                 HnswVectorIndex h = HnswVectorIndex.build(dim, es, withThreads(HnswParams.defaults()));
                 double build = (System.nanoTime() - t0) / 1e9;
-                long[] hn = latencies(qs, v -> h.search(v, 10));
-                System.out.printf("| %,d | %.0f | %.0f | %.0f | %.0f | %.4f | %.1f |%n", size, p(ex, 50), p(ex, 99),
-                        p(hn, 50), p(hn, 99), recall(h, qs, truth, 10), build);
+                Lat hn = latencies(qs, v -> h.search(v, 10));
+                System.out.printf("| %,d | %.0f | %.0f | %.0f / %.0f | %.0f | %.0f | %.0f / %.0f | %.4f | %.1f |%n", size,
+                        ex.p50(), ex.p99(), ex.cpu50(), ex.cpu99(), hn.p50(), hn.p99(), hn.cpu50(), hn.cpu99(),
+                        recall(h, qs, truth, 10), build);
             }
         }
     }
@@ -163,8 +164,9 @@ public final class IndexBench {
 
         // exact baseline: ground truth and its latency (in its own method so it is garbage before the heap is measured)
         List<List<String>> truth = new ArrayList<>();
-        long[] exactLat = exactBaseline(c, dim, qs, truth);
-        System.out.printf("exact search at %,d: p50 %.2f ms, p99 %.2f ms%n", n, p(exactLat, 50) / 1000, p(exactLat, 99) / 1000);
+        Lat exactLat = exactBaseline(c, dim, qs, truth);
+        System.out.printf("exact search at %,d: p50 %.2f ms, p99 %.2f ms (CPU %.2f / %.2f ms)%n", n, exactLat.p50() / 1000,
+                exactLat.p99() / 1000, exactLat.cpu50() / 1000, exactLat.cpu99() / 1000);
 
         // build through the public API: vectors + graph + lexical index, memory measured on the heap
         Path snapDir = Files.createTempDirectory("nectar-bench-snap");
@@ -183,27 +185,26 @@ public final class IndexBench {
         System.out.printf("memory: measured %.0f bytes/entry on the heap (vector alone %d), index estimate %.0f bytes/entry%n",
                 (double) measured / n, 4 * dim + 16, (double) estimated / n);
 
-        System.out.println("| ef | recall@10 | p50 µs | p99 µs |");
-        System.out.println("| ---: | ---: | ---: | ---: |");
+        System.out.println("| ef | recall@10 | p50 µs | p99 µs | CPU p50 µs | CPU p99 µs |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int ef : new int[]{16, 32, 64, 100, 150, 200}) {
             h.setEf(ef);
-            long[] lat = latencies(qs, v -> h.search(v, 10));
-            System.out.printf("| %d | %.4f | %.0f | %.0f |%n", ef, recall(h, qs, truth, 10), p(lat, 50), p(lat, 99));
+            Lat lat = latencies(qs, v -> h.search(v, 10));
+            System.out.printf("| %d | %.4f | %.0f | %.0f | %.0f | %.0f |%n", ef, recall(h, qs, truth, 10), lat.p50(), lat.p99(),
+                    lat.cpu50(), lat.cpu99());
         }
         h.setEf(HnswParams.DEFAULT_EF);
-        long[] api = latencies(qs, v -> index.search("bench", "space", v, 10));
-        System.out.printf("KnowledgeIndex.search (vector, ef=%d): p50 %.0f µs, p99 %.0f µs%n", HnswParams.DEFAULT_EF, p(api, 50), p(api, 99));
+        Lat api = latencies(qs, v -> index.search("bench", "space", v, 10));
+        System.out.printf("KnowledgeIndex.search (vector, ef=%d): p50 %.0f µs, p99 %.0f µs (CPU %.0f / %.0f µs)%n",
+                HnswParams.DEFAULT_EF, api.p50(), api.p99(), api.cpu50(), api.cpu99());
         if (real) {
-            long[] hyb = new long[qs.length];
-            for (int round = 0; round < 2; round++) {
-                for (int i = 0; i < qs.length; i++) {
-                    long s = System.nanoTime();
-                    index.search("bench", "space", qs[i], qtexts.get(i), 10);
-                    hyb[i] = (System.nanoTime() - s) / 1000;
-                }
+            java.util.Map<float[], String> textOf = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < qs.length; i++) {
+                textOf.put(qs[i], qtexts.get(i));
             }
-            Arrays.sort(hyb);
-            System.out.printf("KnowledgeIndex.search (hybrid, with query text): p50 %.0f µs, p99 %.0f µs%n", p(hyb, 50), p(hyb, 99));
+            Lat hyb = latencies(qs, v -> index.search("bench", "space", v, textOf.get(v), 10));
+            System.out.printf("KnowledgeIndex.search (hybrid, with query text): p50 %.0f µs, p99 %.0f µs (CPU %.0f / %.0f µs)%n",
+                    hyb.p50(), hyb.p99(), hyb.cpu50(), hyb.cpu99());
         }
 
         // live inserts, single thread, into the 100k graph (with the lexical index)
@@ -243,7 +244,7 @@ public final class IndexBench {
         Files.delete(snapDir);
     }
 
-    private static long[] exactBaseline(Corpus c, int dim, float[][] qs, List<List<String>> truth) {
+    private static Lat exactBaseline(Corpus c, int dim, float[][] qs, List<List<String>> truth) {
         ExactVectorIndex exact = ExactVectorIndex.of(dim, entries(c, 0, n));
         for (float[] v : qs) {
             truth.add(Fixtures.ids(exact.search(v, 10)));
@@ -261,19 +262,46 @@ public final class IndexBench {
         List<SearchHit> run(float[] q);
     }
 
-    /** Per-query latencies in µs, sorted, after one warm-up pass. */
-    static long[] latencies(float[][] qs, Search s) {
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Per-query latencies in µs, sorted, after one warm-up pass: wall clock, and the thread's CPU time,
+     * which a shared machine's descheduling does not inflate (on a quiet machine the two agree).
+     */
+    record Lat(long[] wall, long[] cpu) {
+        double p50() {
+            return p(wall, 50);
+        }
+
+        double p99() {
+            return p(wall, 99);
+        }
+
+        double cpu50() {
+            return p(cpu, 50);
+        }
+
+        double cpu99() {
+            return p(cpu, 99);
+        }
+    }
+
+    static Lat latencies(float[][] qs, Search s) {
         for (float[] q : qs) {
             s.run(q);
         }
-        long[] out = new long[qs.length];
+        long[] wall = new long[qs.length];
+        long[] cpu = new long[qs.length];
         for (int i = 0; i < qs.length; i++) {
+            long c = THREADS.getCurrentThreadCpuTime();
             long t = System.nanoTime();
             s.run(qs[i]);
-            out[i] = (System.nanoTime() - t) / 1000;
+            wall[i] = (System.nanoTime() - t) / 1000;
+            cpu[i] = (THREADS.getCurrentThreadCpuTime() - c) / 1000;
         }
-        Arrays.sort(out);
-        return out;
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
+        return new Lat(wall, cpu);
     }
 
     static double p(long[] sorted, double pct) {
