@@ -508,8 +508,8 @@ public final class KnowledgeIndex implements AutoCloseable {
 
     private void writeSnapshotLocked(Tenant t) {
         Map<String, Space> spaces = t.spaces;
-        if (spaces == null || config.snapshotDir() == null) {
-            return;
+        if (spaces == null || config.snapshotDir() == null || tenants.get(t.id) != t) {
+            return; // nothing to write, nowhere to write it, or dropped meanwhile (its file must stay deleted)
         }
         long t0 = System.nanoTime();
         List<Snapshots.SpaceImage> images = new ArrayList<>();

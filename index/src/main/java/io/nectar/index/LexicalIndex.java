@@ -2,13 +2,11 @@ package io.nectar.index;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,25 +14,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * Threads: searches never lock. Writes must be serialised by the caller (the owning space does);
  * each posting list is an immutable array replaced whole, so a search sees every posting list either
- * before or after a write, and sees a write completely once the write returned.
+ * before or after a write, and sees a write completely once the write returned. A bulk build
+ * ({@link #build}) creates every posting list in one pass; live writes copy the lists of the terms they
+ * touch.
  * <p>
  * Scores are normalised per query to 0..1: the BM25 score divided by the most the query's terms could
  * score ({@code idf × (k1 + 1)} each). So a document matching every rare query word scores near 1 and
  * one matching only common words near 0, comparably across queries (which a fusion with cosine
- * needs, unlike dividing by the best score of this query).
+ * needs, unlike dividing by the best score of this query). In large indices, terms in more than
+ * {@code max(5000, N/10)} documents (Chinese function characters, "the") still count in that maximum but
+ * are not accumulated: they would cost a pass over a large part of the index for a few hundredths of score.
  */
 final class LexicalIndex {
 
-    /** One indexed text. Identity matters: posting lists point at these objects. */
+    /** One indexed text. Posting lists point at these objects; the ordinal indexes search scratch arrays. */
     static final class Doc {
         final String entryId;
         final int length;
         final String[] terms;
+        final int ordinal;
 
-        Doc(String entryId, int length, String[] terms) {
+        Doc(String entryId, int length, String[] terms, int ordinal) {
             this.entryId = entryId;
             this.length = length;
             this.terms = terms;
+            this.ordinal = ordinal;
         }
     }
 
@@ -64,21 +68,73 @@ final class LexicalIndex {
         boolean isEmpty() {
             return terms.length == 0;
         }
+    }
 
-        boolean hasIdentifier() {
-            for (boolean b : identifier) {
-                if (b) {
-                    return true;
-                }
+    /**
+     * The scores of one search, valid on the searching thread until its next search of any lexical
+     * index (they live in per-thread scratch arrays).
+     */
+    final class Result {
+        private final Scratch s;
+        private final List<Match> top;
+
+        private Result(Scratch s, List<Match> top) {
+            this.s = s;
+            this.top = top;
+        }
+
+        /** The best matches, best first. */
+        List<Match> top() {
+            return top;
+        }
+
+        /** The entry's match, or null if it shares no (accumulated) term with the query. */
+        Match match(String entryId) {
+            Doc d = docs.get(entryId);
+            if (d == null || d.ordinal >= s.scores.length || s.marks[d.ordinal] == 0) {
+                return null;
             }
-            return false;
+            return new Match(d, s.scores[d.ordinal], s.marks[d.ordinal] == 2);
         }
     }
+
+    /** Per-thread accumulators indexed by document ordinal; marks: 0 untouched, 1 touched, 2 identifier matched. */
+    private static final class Scratch {
+        float[] scores = new float[0];
+        byte[] marks = new byte[0];
+        int[] touched = new int[0];
+        Doc[] docOf = new Doc[0];
+        int count;
+        LexicalIndex owner;
+
+        void ensure(int n) {
+            if (scores.length < n) {
+                int cap = Math.max(n, scores.length * 2);
+                scores = new float[cap];
+                marks = new byte[cap];
+                touched = new int[cap];
+                docOf = new Doc[cap];
+            }
+        }
+
+        void reset() {
+            for (int i = 0; i < count; i++) {
+                int o = touched[i];
+                scores[o] = 0;
+                marks[o] = 0;
+                docOf[o] = null;
+            }
+            count = 0;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final float k1;
     private final float b;
     private final Map<String, Postings> postings = new ConcurrentHashMap<>();
     private final Map<String, Doc> docs = new ConcurrentHashMap<>();
+    private volatile int nextOrdinal;
     private volatile long totalLength;
     private volatile long bytes;
 
@@ -87,9 +143,49 @@ final class LexicalIndex {
         this.b = b;
     }
 
-    /** Indexes (or re-indexes) the entry's text. Caller serialises writes. */
-    void put(String entryId, String text) {
-        remove(entryId);
+    /** An index of these entries' texts, built in one pass (later ids replace earlier ones). */
+    static LexicalIndex build(float k1, float b, Collection<IndexEntry> entries) {
+        LexicalIndex index = new LexicalIndex(k1, b);
+        Map<String, IndexEntry> byId = new LinkedHashMap<>();
+        for (IndexEntry e : entries) {
+            byId.put(e.id(), e);
+        }
+        Map<String, List<Doc>> docLists = new HashMap<>();
+        Map<String, List<Integer>> tfLists = new HashMap<>();
+        Map<String, Boolean> identifiers = new HashMap<>();
+        long total = 0, bytes = 0;
+        int ordinal = 0;
+        for (IndexEntry e : byId.values()) {
+            Analyzed a = analyse(e.text());
+            Doc doc = new Doc(e.id(), a.length, a.tf.keySet().toArray(new String[0]), ordinal++);
+            for (Map.Entry<String, int[]> t : a.tf.entrySet()) {
+                docLists.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(doc);
+                tfLists.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(t.getValue()[0]);
+                identifiers.merge(t.getKey(), a.identifier.get(t.getKey()), Boolean::logicalOr);
+            }
+            index.docs.put(e.id(), doc);
+            total += doc.length;
+            bytes += docBytes(doc);
+        }
+        for (Map.Entry<String, List<Doc>> t : docLists.entrySet()) {
+            List<Integer> tfs = tfLists.get(t.getKey());
+            int[] tf = new int[tfs.size()];
+            for (int i = 0; i < tf.length; i++) {
+                tf[i] = tfs.get(i);
+            }
+            index.postings.put(t.getKey(), new Postings(t.getValue().toArray(new Doc[0]), tf, identifiers.get(t.getKey())));
+            bytes += termBytes(t.getKey()) + 8L * tf.length;
+        }
+        index.nextOrdinal = ordinal;
+        index.totalLength = total;
+        index.bytes = bytes;
+        return index;
+    }
+
+    private record Analyzed(int length, Map<String, int[]> tf, Map<String, Boolean> identifier) {
+    }
+
+    private static Analyzed analyse(String text) {
         List<Analyzer.Term> terms = Analyzer.terms(text);
         Map<String, int[]> tf = new LinkedHashMap<>();
         Map<String, Boolean> ident = new HashMap<>();
@@ -97,17 +193,32 @@ final class LexicalIndex {
             tf.computeIfAbsent(t.text(), k -> new int[1])[0]++;
             ident.merge(t.text(), t.identifier(), Boolean::logicalOr);
         }
-        Doc doc = new Doc(entryId, terms.size(), tf.keySet().toArray(new String[0]));
-        long added = 56 + MemoryEstimate.refs(doc.terms.length);
-        for (Map.Entry<String, int[]> e : tf.entrySet()) {
+        return new Analyzed(terms.size(), tf, ident);
+    }
+
+    private static long docBytes(Doc d) {
+        return 64 + MemoryEstimate.refs(d.terms.length);
+    }
+
+    private static long termBytes(String term) {
+        return 64 + MemoryEstimate.string(term) + 48;
+    }
+
+    /** Indexes (or re-indexes) the entry's text. Caller serialises writes. */
+    void put(String entryId, String text) {
+        remove(entryId);
+        Analyzed a = analyse(text);
+        Doc doc = new Doc(entryId, a.length, a.tf.keySet().toArray(new String[0]), nextOrdinal);
+        long added = docBytes(doc);
+        for (Map.Entry<String, int[]> e : a.tf.entrySet()) {
             String term = e.getKey();
             int f = e.getValue()[0];
-            boolean id = ident.get(term);
+            boolean id = a.identifier.get(term);
             Postings old = postings.get(term);
             Postings now;
             if (old == null) {
                 now = new Postings(new Doc[]{doc}, new int[]{f}, id);
-                added += 64 + MemoryEstimate.string(term) + 48;
+                added += termBytes(term);
             } else {
                 Doc[] d = Arrays.copyOf(old.docs(), old.docs().length + 1);
                 int[] t = Arrays.copyOf(old.tf(), old.tf().length + 1);
@@ -119,6 +230,7 @@ final class LexicalIndex {
             postings.put(term, now);
         }
         docs.put(entryId, doc);
+        nextOrdinal = doc.ordinal + 1;
         totalLength = totalLength + doc.length;
         bytes = bytes + added;
     }
@@ -129,7 +241,7 @@ final class LexicalIndex {
         if (doc == null) {
             return false;
         }
-        long freed = 56 + MemoryEstimate.refs(doc.terms.length);
+        long freed = docBytes(doc);
         for (String term : doc.terms) {
             Postings old = postings.get(term);
             if (old == null) {
@@ -138,7 +250,7 @@ final class LexicalIndex {
             int n = old.docs().length;
             if (n == 1) {
                 postings.remove(term);
-                freed += 64 + MemoryEstimate.string(term) + 48 + 8;
+                freed += termBytes(term) + 8;
                 continue;
             }
             Doc[] d = new Doc[n - 1];
@@ -166,60 +278,108 @@ final class LexicalIndex {
         return Math.max(0, bytes);
     }
 
-    /**
-     * Every document sharing a term with the query, with its normalised score; the best first, at most
-     * {@code limit} (all when {@code limit <= 0}).
-     */
-    List<Match> search(Query q, int limit) {
-        Map<Doc, float[]> acc = scores(q);
-        List<Match> out = new ArrayList<>(acc.size());
-        for (Map.Entry<Doc, float[]> e : acc.entrySet()) {
-            out.add(new Match(e.getKey(), e.getValue()[0], e.getValue()[1] > 0));
-        }
-        out.sort((x, y) -> Float.compare(y.score(), x.score()));
-        return limit > 0 && out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
-    }
-
-    /** Normalised score per matching document: {@code [score, identifierMatched ? 1 : 0]}. */
-    Map<Doc, float[]> scores(Query q) {
-        Map<Doc, float[]> acc = new IdentityHashMap<>();
+    /** Scores every document sharing a term with the query; {@link Result#top()} holds the best {@code limit}. */
+    Result search(Query q, int limit) {
+        Scratch s = SCRATCH.get();
+        s.reset();
+        s.owner = this;
+        int ordinals = nextOrdinal;
+        s.ensure(ordinals + 1);
         if (q.isEmpty()) {
-            return acc;
+            return new Result(s, List.of());
         }
         int n = Math.max(1, docs.size());
+        int dfCap = Math.max(5000, n / 10);
         float avgdl = Math.max(1f, (float) totalLength / n);
         float max = 0;
-        Set<String> seen = new LinkedHashSet<>();
         for (int i = 0; i < q.terms().length; i++) {
-            String term = q.terms()[i];
-            if (!seen.add(term)) {
-                continue;
-            }
-            Postings p = postings.get(term);
+            Postings p = postings.get(q.terms()[i]);
             int df = p == null ? 0 : p.docs().length;
             float idf = idf(n, df);
             max += idf * (k1 + 1);
-            if (p == null) {
+            if (p == null || df > dfCap) {
                 continue;
             }
             boolean id = q.identifier()[i] && p.identifier();
-            for (int j = 0; j < p.docs().length; j++) {
-                Doc d = p.docs()[j];
-                float f = p.tf()[j];
-                float s = idf * f * (k1 + 1) / (f + k1 * (1 - b + b * d.length / avgdl));
-                float[] a = acc.computeIfAbsent(d, x -> new float[2]);
-                a[0] += s;
+            Doc[] pd = p.docs();
+            int[] ptf = p.tf();
+            for (int j = 0; j < pd.length; j++) {
+                Doc d = pd[j];
+                int o = d.ordinal;
+                if (o >= s.scores.length) {
+                    continue; // added after this search sized its arrays
+                }
+                float f = ptf[j];
+                if (s.marks[o] == 0) {
+                    s.marks[o] = 1;
+                    s.touched[s.count++] = o;
+                    s.docOf[o] = d;
+                }
+                s.scores[o] += idf * f * (k1 + 1) / (f + k1 * (1 - b + b * d.length / avgdl));
                 if (id) {
-                    a[1] = 1;
+                    s.marks[o] = 2;
                 }
             }
         }
-        if (max > 0) {
-            for (float[] a : acc.values()) {
-                a[0] = Math.min(1f, a[0] / max);
+        float norm = max > 0 ? 1f / max : 0f;
+        for (int i = 0; i < s.count; i++) {
+            int o = s.touched[i];
+            s.scores[o] = Math.min(1f, s.scores[o] * norm);
+        }
+        return new Result(s, top(s, limit));
+    }
+
+    /** The best {@code limit} touched documents (all when limit <= 0), best first. */
+    private static List<Match> top(Scratch s, int limit) {
+        int k = limit <= 0 ? s.count : Math.min(limit, s.count);
+        if (k == 0) {
+            return List.of();
+        }
+        // bounded min-heap of ordinals by score
+        int[] heap = new int[k];
+        int size = 0;
+        for (int i = 0; i < s.count; i++) {
+            int o = s.touched[i];
+            float sc = s.scores[o];
+            if (size < k) {
+                heap[size] = o;
+                int c = size++;
+                while (c > 0) {
+                    int p = (c - 1) >>> 1;
+                    if (s.scores[heap[p]] <= s.scores[heap[c]]) {
+                        break;
+                    }
+                    int t = heap[p];
+                    heap[p] = heap[c];
+                    heap[c] = t;
+                    c = p;
+                }
+            } else if (sc > s.scores[heap[0]]) {
+                heap[0] = o;
+                int c = 0;
+                while (true) {
+                    int l = 2 * c + 1;
+                    if (l >= size) {
+                        break;
+                    }
+                    int m = l + 1 < size && s.scores[heap[l + 1]] < s.scores[heap[l]] ? l + 1 : l;
+                    if (s.scores[heap[c]] <= s.scores[heap[m]]) {
+                        break;
+                    }
+                    int t = heap[c];
+                    heap[c] = heap[m];
+                    heap[m] = t;
+                    c = m;
+                }
             }
         }
-        return acc;
+        List<Match> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            int o = heap[i];
+            out.add(new Match(s.docOf[o], s.scores[o], s.marks[o] == 2));
+        }
+        out.sort((x, y) -> Float.compare(y.score(), x.score()));
+        return out;
     }
 
     Doc doc(String entryId) {

@@ -47,10 +47,7 @@ final class Space {
         this.dimension = dimension;
         this.config = config;
         this.vectors = vectors;
-        this.lexical = new LexicalIndex(config.hybrid().k1(), config.hybrid().b());
-        for (IndexEntry e : vectors.entries()) {
-            lexical.put(e.id(), e.text());
-        }
+        this.lexical = LexicalIndex.build(config.hybrid().k1(), config.hybrid().b(), vectors.entries());
     }
 
     /** A space holding these entries, exact or HNSW by size. Blocking CPU work (a graph build). */
@@ -245,7 +242,7 @@ final class Space {
 
     private List<SearchHit> lexicalOnly(VectorIndex v, String text, int k) {
         List<SearchHit> out = new ArrayList<>();
-        for (LexicalIndex.Match m : lexical.search(LexicalIndex.Query.of(text), k)) {
+        for (LexicalIndex.Match m : lexical.search(LexicalIndex.Query.of(text), k).top()) {
             IndexEntry e = v.get(m.doc().entryId);
             if (e != null) {
                 out.add(new SearchHit(e, m.score(), Float.NaN, m.score()));
@@ -261,22 +258,19 @@ final class Space {
         if (q.isEmpty()) {
             return vec.size() > k ? vec.subList(0, k) : vec;
         }
-        List<LexicalIndex.Match> lex = lexical.search(q, 0);
-        Map<String, LexicalIndex.Match> lexById = new HashMap<>(lex.size() * 2);
+        LexicalIndex.Result lexResult = lexical.search(q, c);
+        List<LexicalIndex.Match> lex = lexResult.top();
         Map<String, Integer> lexRank = new HashMap<>();
         for (int i = 0; i < lex.size(); i++) {
-            lexById.put(lex.get(i).doc().entryId, lex.get(i));
-            if (i < c) {
-                lexRank.put(lex.get(i).doc().entryId, i);
-            }
+            lexRank.put(lex.get(i).doc().entryId, i);
         }
         Map<String, SearchHit> fused = new LinkedHashMap<>();
         for (int i = 0; i < vec.size(); i++) {
             SearchHit h = vec.get(i);
-            LexicalIndex.Match m = lexById.get(h.entry().id());
-            fused.put(h.entry().id(), fuse(h.entry(), h.score(), i, m, lexRank.get(h.entry().id()), hp));
+            String id = h.entry().id();
+            fused.put(id, fuse(h.entry(), h.score(), i, lexResult.match(id), lexRank.get(id), hp));
         }
-        for (int i = 0; i < Math.min(c, lex.size()); i++) {
+        for (int i = 0; i < lex.size(); i++) {
             LexicalIndex.Match m = lex.get(i);
             String id = m.doc().entryId;
             if (fused.containsKey(id)) {
