@@ -20,11 +20,23 @@ public record IndexConfig(int exactThreshold, HnswParams hnsw, HybridParams hybr
                           Path snapshotDir, int ioThreads, int ioQueue) {
 
     /**
-     * Measured crossover on real 512-d sentence embeddings (BENCHMARKS.md): HNSW's median search overtakes
-     * the exact scan between 1,000 and 2,000 entries; below this size exact search is as fast, perfectly
+     * Measured crossover on real 512-d sentence embeddings with the scalar dot product (BENCHMARKS.md):
+     * HNSW's median search overtakes the exact scan between 1,000 and 2,000 entries.
+     */
+    public static final int EXACT_THRESHOLD_SCALAR = 1_500;
+
+    /**
+     * The same with the SIMD dot product (JVM started with {@code --add-modules jdk.incubator.vector}):
+     * the sequential exact scan gains more than the graph's scattered reads; crossover 4,000–8,000.
+     */
+    public static final int EXACT_THRESHOLD_SIMD = 5_000;
+
+    /**
+     * The crossover for the dot product this JVM uses. Below it exact search is as fast, perfectly
      * accurate, half the memory and cheaper to update.
      */
-    public static final int DEFAULT_EXACT_THRESHOLD = 1_500;
+    public static final int DEFAULT_EXACT_THRESHOLD = "simd".equals(VectorMath.implementation())
+            ? EXACT_THRESHOLD_SIMD : EXACT_THRESHOLD_SCALAR;
 
     public IndexConfig {
         if (exactThreshold < 1) {
