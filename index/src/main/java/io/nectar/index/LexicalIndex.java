@@ -42,8 +42,14 @@ final class LexicalIndex {
         }
     }
 
-    /** Documents holding one term and how often. Immutable. */
-    private record Postings(Doc[] docs, int[] tf, boolean identifier) {
+    /**
+     * Documents holding one term: their ordinals, term frequencies and lengths in parallel arrays, so
+     * scoring reads memory sequentially instead of following a pointer per posting. Immutable.
+     */
+    private record Postings(int[] ords, int[] tf, int[] len, boolean identifier) {
+        int df() {
+            return ords.length;
+        }
     }
 
     /** A document's normalised score for one query, and whether it matched an identifier of it. */
@@ -103,7 +109,6 @@ final class LexicalIndex {
         float[] scores = new float[0];
         byte[] marks = new byte[0];
         int[] touched = new int[0];
-        Doc[] docOf = new Doc[0];
         int count;
         LexicalIndex owner;
 
@@ -113,7 +118,6 @@ final class LexicalIndex {
                 scores = new float[cap];
                 marks = new byte[cap];
                 touched = new int[cap];
-                docOf = new Doc[cap];
             }
         }
 
@@ -122,7 +126,6 @@ final class LexicalIndex {
                 int o = touched[i];
                 scores[o] = 0;
                 marks[o] = 0;
-                docOf[o] = null;
             }
             count = 0;
         }
@@ -134,6 +137,8 @@ final class LexicalIndex {
     private final float b;
     private final Map<String, Postings> postings = new ConcurrentHashMap<>();
     private final Map<String, Doc> docs = new ConcurrentHashMap<>();
+    /** Doc by ordinal; grown by writers and republished, read by searches after their posting lists. */
+    private volatile Doc[] byOrdinal = new Doc[16];
     private volatile int nextOrdinal;
     private volatile long totalLength;
     private volatile long bytes;
@@ -150,7 +155,8 @@ final class LexicalIndex {
         for (IndexEntry e : entries) {
             byId.put(e.id(), e);
         }
-        Map<String, List<Doc>> docLists = new HashMap<>();
+        Map<String, List<Integer>> docLists = new HashMap<>();
+        List<Doc> all = new ArrayList<>(byId.size());
         Map<String, List<Integer>> tfLists = new HashMap<>();
         Map<String, Boolean> identifiers = new HashMap<>();
         long total = 0, bytes = 0;
@@ -159,23 +165,31 @@ final class LexicalIndex {
             Analyzed a = analyse(e.text());
             Doc doc = new Doc(e.id(), a.length, a.tf.keySet().toArray(new String[0]), ordinal++);
             for (Map.Entry<String, int[]> t : a.tf.entrySet()) {
-                docLists.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(doc);
+                docLists.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(doc.ordinal);
                 tfLists.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(t.getValue()[0]);
                 identifiers.merge(t.getKey(), a.identifier.get(t.getKey()), Boolean::logicalOr);
             }
             index.docs.put(e.id(), doc);
+            all.add(doc);
             total += doc.length;
             bytes += docBytes(doc);
         }
-        for (Map.Entry<String, List<Doc>> t : docLists.entrySet()) {
+        Doc[] table = all.toArray(new Doc[Math.max(16, all.size())]);
+        for (Map.Entry<String, List<Integer>> t : docLists.entrySet()) {
             List<Integer> tfs = tfLists.get(t.getKey());
+            List<Integer> ords = t.getValue();
             int[] tf = new int[tfs.size()];
+            int[] ord = new int[tf.length];
+            int[] len = new int[tf.length];
             for (int i = 0; i < tf.length; i++) {
                 tf[i] = tfs.get(i);
+                ord[i] = ords.get(i);
+                len[i] = table[ord[i]].length;
             }
-            index.postings.put(t.getKey(), new Postings(t.getValue().toArray(new Doc[0]), tf, identifiers.get(t.getKey())));
-            bytes += termBytes(t.getKey()) + 8L * tf.length;
+            index.postings.put(t.getKey(), new Postings(ord, tf, len, identifiers.get(t.getKey())));
+            bytes += termBytes(t.getKey()) + 12L * tf.length;
         }
+        index.byOrdinal = table;
         index.nextOrdinal = ordinal;
         index.totalLength = total;
         index.bytes = bytes;
@@ -209,6 +223,12 @@ final class LexicalIndex {
         remove(entryId);
         Analyzed a = analyse(text);
         Doc doc = new Doc(entryId, a.length, a.tf.keySet().toArray(new String[0]), nextOrdinal);
+        Doc[] table = byOrdinal;
+        if (doc.ordinal >= table.length) {
+            table = Arrays.copyOf(table, Math.max(16, table.length * 2));
+        }
+        table[doc.ordinal] = doc;
+        byOrdinal = table; // published before any posting list names the ordinal
         long added = docBytes(doc);
         for (Map.Entry<String, int[]> e : a.tf.entrySet()) {
             String term = e.getKey();
@@ -217,16 +237,19 @@ final class LexicalIndex {
             Postings old = postings.get(term);
             Postings now;
             if (old == null) {
-                now = new Postings(new Doc[]{doc}, new int[]{f}, id);
+                now = new Postings(new int[]{doc.ordinal}, new int[]{f}, new int[]{doc.length}, id);
                 added += termBytes(term);
             } else {
-                Doc[] d = Arrays.copyOf(old.docs(), old.docs().length + 1);
-                int[] t = Arrays.copyOf(old.tf(), old.tf().length + 1);
-                d[d.length - 1] = doc;
-                t[t.length - 1] = f;
-                now = new Postings(d, t, old.identifier() || id);
+                int n = old.df();
+                int[] o = Arrays.copyOf(old.ords(), n + 1);
+                int[] t = Arrays.copyOf(old.tf(), n + 1);
+                int[] l = Arrays.copyOf(old.len(), n + 1);
+                o[n] = doc.ordinal;
+                t[n] = f;
+                l[n] = doc.length;
+                now = new Postings(o, t, l, old.identifier() || id);
             }
-            added += 8;
+            added += 12;
             postings.put(term, now);
         }
         docs.put(entryId, doc);
@@ -247,24 +270,27 @@ final class LexicalIndex {
             if (old == null) {
                 continue;
             }
-            int n = old.docs().length;
+            int n = old.df();
             if (n == 1) {
                 postings.remove(term);
-                freed += termBytes(term) + 8;
+                freed += termBytes(term) + 12;
                 continue;
             }
-            Doc[] d = new Doc[n - 1];
+            int[] o = new int[n - 1];
             int[] t = new int[n - 1];
+            int[] l = new int[n - 1];
             int j = 0;
             for (int i = 0; i < n; i++) {
-                if (old.docs()[i] != doc && j < n - 1) {
-                    d[j] = old.docs()[i];
-                    t[j++] = old.tf()[i];
+                if (old.ords()[i] != doc.ordinal && j < n - 1) {
+                    o[j] = old.ords()[i];
+                    t[j] = old.tf()[i];
+                    l[j++] = old.len()[i];
                 }
             }
-            postings.put(term, new Postings(d, t, old.identifier()));
-            freed += 8;
+            postings.put(term, new Postings(o, t, l, old.identifier()));
+            freed += 12;
         }
+        byOrdinal[doc.ordinal] = null; // no posting list names it any more
         totalLength = totalLength - doc.length;
         bytes = bytes - freed;
         return true;
@@ -294,18 +320,21 @@ final class LexicalIndex {
         float max = 0;
         for (int i = 0; i < q.terms().length; i++) {
             Postings p = postings.get(q.terms()[i]);
-            int df = p == null ? 0 : p.docs().length;
+            int df = p == null ? 0 : p.df();
             float idf = idf(n, df);
             max += idf * (k1 + 1);
             if (p == null || df > dfCap) {
                 continue;
             }
             boolean id = q.identifier()[i] && p.identifier();
-            Doc[] pd = p.docs();
+            int[] pords = p.ords();
             int[] ptf = p.tf();
-            for (int j = 0; j < pd.length; j++) {
-                Doc d = pd[j];
-                int o = d.ordinal;
+            int[] plen = p.len();
+            float lenNorm = k1 * b / avgdl;
+            float base = k1 * (1 - b);
+            float w = idf * (k1 + 1);
+            for (int j = 0; j < pords.length; j++) {
+                int o = pords[j];
                 if (o >= s.scores.length) {
                     continue; // added after this search sized its arrays
                 }
@@ -313,9 +342,8 @@ final class LexicalIndex {
                 if (s.marks[o] == 0) {
                     s.marks[o] = 1;
                     s.touched[s.count++] = o;
-                    s.docOf[o] = d;
                 }
-                s.scores[o] += idf * f * (k1 + 1) / (f + k1 * (1 - b + b * d.length / avgdl));
+                s.scores[o] += w * f / (f + base + lenNorm * plen[j]);
                 if (id) {
                     s.marks[o] = 2;
                 }
@@ -326,11 +354,11 @@ final class LexicalIndex {
             int o = s.touched[i];
             s.scores[o] = Math.min(1f, s.scores[o] * norm);
         }
-        return new Result(s, top(s, limit));
+        return new Result(s, top(s, limit, byOrdinal));
     }
 
     /** The best {@code limit} touched documents (all when limit <= 0), best first. */
-    private static List<Match> top(Scratch s, int limit) {
+    private static List<Match> top(Scratch s, int limit, Doc[] table) {
         int k = limit <= 0 ? s.count : Math.min(limit, s.count);
         if (k == 0) {
             return List.of();
@@ -376,7 +404,10 @@ final class LexicalIndex {
         List<Match> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             int o = heap[i];
-            out.add(new Match(s.docOf[o], s.scores[o], s.marks[o] == 2));
+            Doc d = o < table.length ? table[o] : null;
+            if (d != null) { // null: removed while this search ran
+                out.add(new Match(d, s.scores[o], s.marks[o] == 2));
+            }
         }
         out.sort((x, y) -> Float.compare(y.score(), x.score()));
         return out;

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code large}: 100k × 512 on random unit vectors and on real sentence embeddings: build time,
  *       insert rate, memory per entry (measured heap and the index's estimate), recall@10 against exact
  *       search by ef, single-thread p50/p99 latency, snapshot write/load time</li>
+ *   <li>{@code large-real}: the real-embedding half of {@code large}</li>
  *   <li>{@code faq}: CLINC150 as an FAQ store, vector versus lexical versus hybrid ({@link FaqBench})</li>
  *   <li>{@code all} (default): all three</li>
  * </ul>
@@ -51,13 +52,14 @@ public final class IndexBench {
         switch (what) {
             case "crossover" -> crossover();
             case "large" -> large();
+            case "large-real" -> large("real sentence embeddings (bge-small-zh, 512-d)", realCorpus(n + queries), true);
             case "faq" -> FaqBench.run(cache);
             case "all" -> {
                 crossover();
                 large();
                 FaqBench.run(cache);
             }
-            default -> throw new IllegalArgumentException("unknown benchmark " + what + " (crossover, large, faq, all)");
+            default -> throw new IllegalArgumentException("unknown benchmark " + what + " (crossover, large, large-real, faq, all)");
         }
     }
 
