@@ -189,7 +189,7 @@ public final class IndexBench {
 
         System.out.println("| ef | recall@10 | p50 µs | p99 µs | CPU p50 µs | CPU p99 µs |");
         System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
-        for (int ef : new int[]{16, 32, 64, 100, 150, 200}) {
+        for (int ef : new int[]{16, 32, 40, 48, 56, 64, 100, 150, 200}) {
             h.setEf(ef);
             Lat lat = latencies(qs, v -> h.search(v, 10));
             System.out.printf("| %d | %.4f | %.0f | %.0f | %.0f | %.0f |%n", ef, recall(h, qs, truth, 10), lat.p50(), lat.p99(),
