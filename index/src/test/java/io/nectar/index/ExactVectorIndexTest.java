@@ -5,34 +5,29 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Random;
 
+import static io.nectar.index.Fixtures.bruteForce;
+import static io.nectar.index.Fixtures.ids;
+import static io.nectar.index.Fixtures.randomEntries;
+import static io.nectar.index.Fixtures.randomUnit;
+import static io.nectar.index.Fixtures.unit;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExactVectorIndexTest {
 
-    static float[] unit(float... v) {
-        double s = 0;
-        for (float x : v) {
-            s += x * x;
-        }
-        float[] out = v.clone();
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= (float) Math.sqrt(s);
-        }
-        return out;
-    }
-
     static IndexEntry entry(String id, float... v) {
-        return new IndexEntry(id, "t-" + id, EntryKind.FAQ, "en", id, unit(v));
+        return Fixtures.entry(id, id, v);
     }
 
     @Test
     void findsClosestFirst() {
         ExactVectorIndex index = ExactVectorIndex.of(2, List.of(entry("east", 1, 0), entry("north", 0, 1), entry("ne", 1, 1)));
         List<SearchHit> hits = index.search(unit(1, 0.1f), 2);
-        assertEquals(List.of("east", "ne"), hits.stream().map(h -> h.entry().id()).toList());
+        assertEquals(List.of("east", "ne"), ids(hits));
         assertTrue(hits.get(0).score() > hits.get(1).score());
     }
 
@@ -46,40 +41,36 @@ class ExactVectorIndexTest {
         assertEquals(1.0, index.search(unit(0, 1), 2).get(1).score(), 1e-5);
         assertTrue(index.remove("b"));
         assertFalse(index.remove("b"));
-        assertEquals(List.of("a"), index.search(unit(0, 1), 5).stream().map(h -> h.entry().id()).toList());
+        assertEquals(List.of("a"), ids(index.search(unit(0, 1), 5)));
+    }
+
+    @Test
+    void removingFromTheMiddleKeepsEveryOtherEntryIntact() {
+        Random r = new Random(3);
+        List<IndexEntry> entries = randomEntries(r, 50, 8, "e");
+        ExactVectorIndex index = ExactVectorIndex.of(8, entries);
+        assertTrue(index.remove("e10"));
+        assertNull(index.get("e10"));
+        for (IndexEntry e : entries) {
+            if (!e.id().equals("e10")) {
+                assertArrayEquals(e.vector(), index.get(e.id()).vector(), e.id());
+                assertEquals(e.text(), index.get(e.id()).text());
+                assertEquals(1.0, index.score(e.id(), e.vector()), 1e-5);
+            }
+        }
+        assertEquals(49, index.entries().size());
     }
 
     @Test
     void agreesWithBruteForceOnRandomData() {
         Random r = new Random(7);
         int dim = 16;
-        List<IndexEntry> entries = new java.util.ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            float[] v = new float[dim];
-            for (int d = 0; d < dim; d++) {
-                v[d] = (float) r.nextGaussian();
-            }
-            entries.add(entry("e" + i, v));
-        }
+        List<IndexEntry> entries = randomEntries(r, 500, dim, "e");
         ExactVectorIndex index = ExactVectorIndex.of(dim, entries);
-        float[] q = new float[dim];
-        for (int d = 0; d < dim; d++) {
-            q[d] = (float) r.nextGaussian();
+        for (int i = 0; i < 20; i++) {
+            float[] q = randomUnit(r, dim);
+            assertEquals(bruteForce(entries, q, 10), ids(index.search(q, 10)));
         }
-        q = unit(q);
-        float best = -2;
-        String bestId = null;
-        for (IndexEntry e : entries) {
-            float s = 0;
-            for (int d = 0; d < dim; d++) {
-                s += e.vector()[d] * q[d];
-            }
-            if (s > best) {
-                best = s;
-                bestId = e.id();
-            }
-        }
-        assertEquals(bestId, index.search(q, 1).get(0).entry().id());
     }
 
     @Test
@@ -87,5 +78,15 @@ class ExactVectorIndexTest {
         ExactVectorIndex index = new ExactVectorIndex(3);
         assertThrows(IllegalArgumentException.class, () -> index.upsert(entry("x", 1, 0)));
         assertThrows(IllegalArgumentException.class, () -> index.search(new float[2], 1));
+    }
+
+    @Test
+    void reportsMoreBytesForMoreEntries() {
+        Random r = new Random(1);
+        ExactVectorIndex small = ExactVectorIndex.of(64, randomEntries(r, 10, 64, "s"));
+        ExactVectorIndex large = ExactVectorIndex.of(64, randomEntries(r, 1000, 64, "l"));
+        assertTrue(small.bytes() >= 10 * 64 * 4);
+        assertTrue(large.bytes() >= 1000 * 64 * 4);
+        assertTrue(large.bytes() > 50 * small.bytes());
     }
 }

@@ -1,0 +1,278 @@
+package io.nectar.gateway.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * End-to-end FAQ answer quality over the real WebSocket protocol, on a CLINC150-style labelled file.
+ * Two commands (see ops/faq-eval, which runs both around a gateway):
+ * <pre>
+ *   build-store TRAIN.jsonl DIR [--per-entry 11]
+ *       writes DIR/store.yaml and DIR/faq.jsonl: one FAQ entry per intent, its first training utterance
+ *       the question and the next ones its paraphrases (out-of-scope "oos" lines are left out)
+ *   ask WS_URL QUESTIONS.jsonl [--connections 8] [--window 8]
+ *       asks every question over WebSocket, compares each reply's {@code ref} with the question's intent
+ *       (out-of-scope questions should get {@code source: fallback}), prints a report and a final JSON line
+ * </pre>
+ * A command-line tool: it blocks its main thread while Vert.x event loops carry the traffic.
+ */
+public final class FaqEval {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FaqEval() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        if (args.length < 3) {
+            System.err.println("usage: FaqEval build-store TRAIN.jsonl DIR [--per-entry 11]\n"
+                    + "       FaqEval ask WS_URL QUESTIONS.jsonl [--connections 8] [--window 8]");
+            System.exit(2);
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 3; i + 1 < args.length; i += 2) {
+            opts.put(args[i], args[i + 1]);
+        }
+        switch (args[0]) {
+            case "build-store" -> buildStore(Path.of(args[1]), Path.of(args[2]),
+                    Integer.parseInt(opts.getOrDefault("--per-entry", "11")));
+            case "ask" -> {
+                int code = ask(URI.create(args[1]), Path.of(args[2]),
+                        Integer.parseInt(opts.getOrDefault("--connections", "8")),
+                        Integer.parseInt(opts.getOrDefault("--window", "8")));
+                System.exit(code);
+            }
+            default -> {
+                System.err.println("unknown command " + args[0]);
+                System.exit(2);
+            }
+        }
+    }
+
+    /** FAQ entry id for an intent name (store ids are kebab-case). */
+    static String entryId(String intent) {
+        return intent.replace('_', '-');
+    }
+
+    record Question(String text, String intent) {
+        boolean inScope() {
+            return !"oos".equals(intent);
+        }
+    }
+
+    static List<Question> read(Path file) throws IOException {
+        List<Question> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(line);
+            out.add(new Question(n.get("text").asText(), n.get("intent").asText()));
+        }
+        return out;
+    }
+
+    static void buildStore(Path train, Path dir, int perEntry) throws IOException {
+        Map<String, List<String>> byIntent = new LinkedHashMap<>();
+        for (Question q : read(train)) {
+            if (q.inScope()) {
+                byIntent.computeIfAbsent(q.intent(), k -> new ArrayList<>()).add(q.text());
+            }
+        }
+        Files.createDirectories(dir);
+        String merchant = dir.getFileName().toString();
+        Files.writeString(dir.resolve("store.yaml"), "merchant: " + merchant + "\n"
+                + "name: {en: \"CLINC150 FAQ\"}\n"
+                + "languages: [en]\n"
+                + "fallback: {en: \"Sorry, I can't help with that. Shall I connect you to a human agent?\"}\n");
+        try (Writer w = Files.newBufferedWriter(dir.resolve("faq.jsonl"), StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, List<String>> e : byIntent.entrySet()) {
+                List<String> l = e.getValue().subList(0, Math.min(perEntry, e.getValue().size()));
+                ObjectNode o = JSON.createObjectNode();
+                o.put("id", entryId(e.getKey()));
+                o.put("lang", "en");
+                o.put("question", l.get(0));
+                o.putArray("paraphrases").addAll(l.subList(1, l.size()).stream().map(JSON.getNodeFactory()::textNode).toList());
+                o.put("answer", "Answer about " + e.getKey().replace('_', ' ') + ".");
+                w.write(JSON.writeValueAsString(o));
+                w.write('\n');
+            }
+        }
+        System.out.printf("wrote %d FAQ entries (%d phrasings each at most) to %s%n", byIntent.size(), perEntry, dir);
+    }
+
+    record Reply(String source, String ref, double confidence, long micros) {
+    }
+
+    static int ask(URI url, Path questionsFile, int connections, int window) throws Exception {
+        List<Question> qs = read(questionsFile);
+        Map<String, Reply> replies = new ConcurrentHashMap<>();
+        Map<String, String> errors = new ConcurrentHashMap<>();
+        Vertx vertx = Vertx.vertx();
+        CountDownLatch done = new CountDownLatch(connections);
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.nanoTime();
+        try {
+            WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20));
+            for (int c = 0; c < connections; c++) {
+                ClientWebSocket ws = client.webSocket();
+                Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                AtomicInteger inFlight = new AtomicInteger();
+                Runnable[] pump = new Runnable[1];
+                boolean[] finished = new boolean[1];
+                pump[0] = () -> {
+                    while (inFlight.get() < window) {
+                        int i = next.getAndIncrement();
+                        if (i >= qs.size()) {
+                            if (inFlight.get() == 0 && !finished[0]) {
+                                finished[0] = true;
+                                ws.close();
+                                done.countDown();
+                            }
+                            return;
+                        }
+                        String id = "q" + i;
+                        inFlight.incrementAndGet();
+                        sentAt.put(id, System.nanoTime());
+                        ws.writeTextMessage(new JsonObject().put("type", "message").put("id", id).put("text", qs.get(i).text()).encode());
+                    }
+                };
+                ws.textMessageHandler(text -> {
+                    JsonObject f = new JsonObject(text);
+                    String type = f.getString("type");
+                    if ("welcome".equals(type)) {
+                        pump[0].run();
+                        return;
+                    }
+                    String id = f.getString("replyTo");
+                    if (id == null) {
+                        return;
+                    }
+                    Long at = sentAt.remove(id);
+                    long micros = at == null ? 0 : (System.nanoTime() - at) / 1000;
+                    if ("reply".equals(type)) {
+                        replies.put(id, new Reply(f.getString("source"), f.getString("ref"), f.getDouble("confidence", 0.0), micros));
+                    } else {
+                        errors.put(id, f.getString("code", type));
+                    }
+                    inFlight.decrementAndGet();
+                    pump[0].run();
+                });
+                ws.exceptionHandler(t -> System.err.println("connection error: " + t));
+                ws.connect(new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort())
+                        .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery())))
+                        .onFailure(t -> {
+                            System.err.println("cannot connect: " + t.getMessage());
+                            done.countDown();
+                        });
+            }
+            if (!done.await(30, TimeUnit.MINUTES)) {
+                System.err.println("timed out waiting for replies");
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return report(qs, replies, errors, secs);
+    }
+
+    static int report(List<Question> qs, Map<String, Reply> replies, Map<String, String> errors, double secs) {
+        int in = 0, right = 0, wrong = 0, inFallback = 0, oos = 0, oosFallback = 0, missing = 0;
+        long[] lat = new long[replies.size()];
+        int li = 0;
+        for (int i = 0; i < qs.size(); i++) {
+            Question q = qs.get(i);
+            Reply r = replies.get("q" + i);
+            if (r == null) {
+                missing++;
+                continue;
+            }
+            lat[li++] = r.micros();
+            boolean fallback = "fallback".equals(r.source());
+            if (q.inScope()) {
+                in++;
+                if (fallback) {
+                    inFallback++;
+                } else if ("faq".equals(r.source()) && entryId(q.intent()).equals(r.ref())) {
+                    right++;
+                } else {
+                    wrong++;
+                }
+            } else {
+                oos++;
+                if (fallback) {
+                    oosFallback++;
+                }
+            }
+        }
+        lat = Arrays.copyOf(lat, li);
+        Arrays.sort(lat);
+        double top1 = in == 0 ? 0 : (double) right / in;
+        double oosRate = oos == 0 ? 0 : (double) oosFallback / oos;
+        System.out.printf("questions %d (%d in scope, %d out of scope), %d unanswered, %d errors %s, %.1f s (%.0f/s)%n",
+                qs.size(), in, oos, missing, errors.size(), errors.isEmpty() ? "" : new java.util.TreeMap<>(countBy(errors)),
+                secs, qs.size() / secs);
+        System.out.printf("in scope: right answer %.4f, wrong answer %.4f, fallback %.4f%n", top1,
+                in == 0 ? 0 : (double) wrong / in, in == 0 ? 0 : (double) inFallback / in);
+        System.out.printf("out of scope: fallback %.4f (wrong answer %.4f)%n", oosRate, oos == 0 ? 0 : 1 - oosRate);
+        System.out.printf("round trip per message (with up to the window in flight per connection): p50 %.1f ms, p99 %.1f ms%n",
+                pct(lat, 50) / 1000, pct(lat, 99) / 1000);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("questions", qs.size());
+        o.put("inScope", in);
+        o.put("outOfScope", oos);
+        o.put("top1", round(top1));
+        o.put("inScopeWrong", round(in == 0 ? 0 : (double) wrong / in));
+        o.put("inScopeFallback", round(in == 0 ? 0 : (double) inFallback / in));
+        o.put("oosFallback", round(oosRate));
+        o.put("p50ms", round(pct(lat, 50) / 1000));
+        o.put("p99ms", round(pct(lat, 99) / 1000));
+        o.put("unanswered", missing);
+        o.put("errors", errors.size());
+        System.out.println(o);
+        return missing == 0 && errors.isEmpty() ? 0 : 1;
+    }
+
+    private static Map<String, Integer> countBy(Map<String, String> errors) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        errors.values().forEach(c -> out.merge(c, 1, Integer::sum));
+        return out;
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}
