@@ -40,7 +40,18 @@ public final class NoNetworkMain {
         } catch (Exception expected) {
             // likewise
         }
-        System.out.println("SELF-CHECK " + guard.attempts.size());
+        try {
+            // what DJL's telemetry does: a URL connection that skips proxy selection
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:9/direct").toURL()
+                    .openConnection(java.net.Proxy.NO_PROXY);
+            c.setConnectTimeout(200);
+            c.connect();
+        } catch (Exception expected) {
+            // likewise
+        }
+        boolean direct = guard.attempts.stream().anyMatch(a -> a.startsWith("socket ") && a.contains(":9"));
+        boolean selector = guard.attempts.stream().anyMatch(a -> a.startsWith("proxy-selector ") && a.contains("/probe"));
+        System.out.println("SELF-CHECK selector=" + selector + " direct=" + direct);
         guard.attempts.clear();
 
         Path dir = Files.createTempDirectory("nectar-no-network");

@@ -41,8 +41,29 @@ class NoNetworkTest {
             p.destroyForcibly();
         }
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("SELF-CHECK 2"), "the guard must see a test socket and a test URL connection: " + out);
+        assertTrue(out.contains("SELF-CHECK selector=true direct=true"), "the guard must see every kind of test connection: " + out);
         assertTrue(out.contains("ATTEMPTS 0 []"), "connections were attempted: " + lastLines(out));
+    }
+
+    @Test
+    void theGuardCatchesDjlTelemetryWhenOfflineModeIsOff(@TempDir Path home) throws Exception {
+        // Proves the guard would see the connection this library prevents: DJL's call home
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Dai.djl.offline=false", "-DOPT_OUT_TRACKING=false",
+                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), TelemetryProbeMain.class.getName())
+                .redirectErrorStream(true);
+        pb.environment().remove("DJL_OFFLINE");
+        pb.environment().remove("OPT_OUT_TRACKING");
+        Process p = pb.start();
+        String out;
+        try {
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        } finally {
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.destroyForcibly();
+        }
+        String attempts = out.substring(out.indexOf("ATTEMPTS"));
+        assertTrue(attempts.contains("socket") && attempts.contains("169.254.169.254"), "DJL's call home was not seen: " + out);
     }
 
     private static String lastLines(String out) throws IOException {
