@@ -464,7 +464,8 @@ public final class NluEval {
                   --workers N            encoder threads (default: cores)
                   --concurrency N        requests in flight while classifying the test set (default 64)
                   --vector-cache DIR     reuse training-set sentence vectors from DIR (development aid)
-                  --steps N, --learning-rate X, --weight-decay X, --lexical-weight X
+                  --steps N, --learning-rate X, --weight-decay X, --lexical-weight X, --label-smoothing X,
+                  --oos-weight X, --oos-recall-weight X
                                          training settings (defaults: IntentTrainer.Options.DEFAULT)
                 The last line printed is one JSON object: accuracy, macro_f1, in_scope_accuracy, oos_precision,
                 oos_recall, train_seconds, per_second (and per_language details).""";
@@ -484,6 +485,9 @@ public final class NluEval {
         double learningRate = IntentTrainer.Options.DEFAULT.learningRate();
         double weightDecay = IntentTrainer.Options.DEFAULT.weightDecay();
         double lexicalWeight = IntentTrainer.Options.DEFAULT.lexicalWeight();
+        double labelSmoothing = IntentTrainer.Options.DEFAULT.labelSmoothing();
+        double oosWeight = IntentTrainer.Options.DEFAULT.oosWeight();
+        double oosRecallWeight = IntentTrainer.Options.DEFAULT.oosRecallWeight();
 
         static Config parse(String[] args) {
             Config c = new Config();
@@ -515,6 +519,9 @@ public final class NluEval {
                     case "--learning-rate" -> c.learningRate = Double.parseDouble(v);
                     case "--weight-decay" -> c.weightDecay = Double.parseDouble(v);
                     case "--lexical-weight" -> c.lexicalWeight = Double.parseDouble(v);
+                    case "--label-smoothing" -> c.labelSmoothing = Double.parseDouble(v);
+                    case "--oos-weight" -> c.oosWeight = Double.parseDouble(v);
+                    case "--oos-recall-weight" -> c.oosRecallWeight = Double.parseDouble(v);
                     case "--encoders" -> {
                         int eq = v.indexOf('=');
                         if (eq <= 0) {
@@ -570,7 +577,7 @@ public final class NluEval {
         IntentTrainer.Options trainerOptions() {
             IntentTrainer.Options d = IntentTrainer.Options.DEFAULT;
             return new IntentTrainer.Options(folds, lexical, lexicalWeight, d.maxLexicalFeatures(), learningRate,
-                    weightDecay, steps, d.acceptCorrect(), d.threads(), d.seed());
+                    weightDecay, steps, d.acceptCorrect(), d.threads(), d.seed(), labelSmoothing, oosWeight, oosRecallWeight);
         }
     }
 

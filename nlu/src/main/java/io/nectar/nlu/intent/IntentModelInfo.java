@@ -45,10 +45,12 @@ public record IntentModelInfo(int format, List<String> labels, List<EncoderRef> 
      * @param inScopeAccuracy  held-out in-scope examples given the right intent (and not rejected)
      * @param oosRecall        held-out out-of-scope examples rejected (NaN when the data has none)
      * @param oosPrecision     rejected held-out examples that were out of scope (NaN when the data has none)
+     * @param unseenIntentRejection with no out-of-scope examples: share of examples of held-out intents (never
+     *                         seen by the model that judged them) rejected at the threshold (NaN otherwise)
      * @param trainSeconds     wall time of the whole training, folds included, without encoding
      */
     public record Metrics(int folds, double accuracy, double inScopeAccuracy, double oosRecall, double oosPrecision,
-                          double trainSeconds) {
+                          double unseenIntentRejection, double trainSeconds) {
     }
 
     public int dimension() {

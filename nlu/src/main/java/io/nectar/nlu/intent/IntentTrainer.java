@@ -24,9 +24,11 @@ import java.util.concurrent.Future;
  * Calibration runs on held-out folds of the training data: the examples are split into {@code folds}
  * stratified folds, a head is trained on all but one and predicts the one left out. On those out-of-fold
  * predictions a softmax temperature is fitted (least negative log-likelihood) and then the rejection
- * threshold chosen: when the data has {@value IntentExample#OUT_OF_SCOPE} examples, the threshold that
- * maximises in-scope accuracy + out-of-scope recall; otherwise the one that still accepts
- * {@code acceptCorrect} of the correctly classified held-out examples. The final head is trained on
+ * threshold chosen, the one that maximises in-scope accuracy + {@code oosRecallWeight} × out-of-scope recall.
+ * The out-of-scope examples are the data's {@value IntentExample#OUT_OF_SCOPE} ones when it has them;
+ * otherwise (a typical FAQ) whole intents are held out in turn, and a model that never saw an intent
+ * meets its examples as untaught questions. With fewer than four intents and no out-of-scope examples the
+ * threshold keeps {@code acceptCorrect} of the correctly classified held-out examples. The final head is trained on
  * everything. Blocking CPU work: call it from a worker thread.
  */
 public final class IntentTrainer {
@@ -34,7 +36,8 @@ public final class IntentTrainer {
     /**
      * @param folds              held-out folds for calibration (≥ 2; fewer examples than 2 × folds means no calibration)
      * @param lexical            use word/character n-gram features
-     * @param lexicalWeight      length of the lexical vector relative to one sentence vector
+     * @param lexicalWeight      length of the lexical vector relative to one sentence vector (a model without
+     *                           encoders uses 1: there is nothing to weigh it against)
      * @param maxLexicalFeatures largest lexical vocabulary kept (most frequent first)
      * @param learningRate       AdamW peak learning rate (cosine decay)
      * @param weightDecay        AdamW decoupled weight decay
@@ -42,11 +45,16 @@ public final class IntentTrainer {
      * @param acceptCorrect      with no out-of-scope examples: share of correctly classified held-out examples to accept
      * @param threads            threads for the folds
      * @param seed               shuffling seed (training is deterministic for a given seed and thread count)
+     * @param labelSmoothing     share of each target spread over all classes (0 for none)
+     * @param oosWeight          weight of an out-of-scope example's loss relative to an in-scope one's
+     * @param oosRecallWeight    weight of out-of-scope recall against in-scope accuracy when choosing the threshold:
+     *                           0.25 maximises accuracy on traffic where one question in five is out of scope
      */
     public record Options(int folds, boolean lexical, double lexicalWeight, int maxLexicalFeatures, double learningRate,
-                          double weightDecay, int steps, double acceptCorrect, int threads, long seed) {
-        public static final Options DEFAULT = new Options(5, true, 1.0, 200_000, 0.01, 1e-4, 300, 0.95,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
+                          double weightDecay, int steps, double acceptCorrect, int threads, long seed,
+                          double labelSmoothing, double oosWeight, double oosRecallWeight) {
+        public static final Options DEFAULT = new Options(5, true, 0.3, 200_000, 0.01, 1e-4, 300, 0.95,
+                Math.max(1, Runtime.getRuntime().availableProcessors()), 42, 0.0, 3.0, 0.25);
 
         public Options {
             if (folds < 2) {
@@ -62,21 +70,23 @@ public final class IntentTrainer {
 
         public Options withLexical(boolean on) {
             return new Options(folds, on, lexicalWeight, maxLexicalFeatures, learningRate, weightDecay, steps,
-                    acceptCorrect, threads, seed);
+                    acceptCorrect, threads, seed, labelSmoothing, oosWeight, oosRecallWeight);
         }
 
         public Options withFolds(int n) {
             return new Options(n, lexical, lexicalWeight, maxLexicalFeatures, learningRate, weightDecay, steps,
-                    acceptCorrect, threads, seed);
+                    acceptCorrect, threads, seed, labelSmoothing, oosWeight, oosRecallWeight);
         }
 
         public Options withThreads(int n) {
             return new Options(folds, lexical, lexicalWeight, maxLexicalFeatures, learningRate, weightDecay, steps,
-                    acceptCorrect, n, seed);
+                    acceptCorrect, n, seed, labelSmoothing, oosWeight, oosRecallWeight);
         }
 
-        SoftmaxHead.Fit fit() {
-            return new SoftmaxHead.Fit(learningRate, weightDecay, 32, steps, 10, 60, 0.1, seed);
+        SoftmaxHead.Fit fit(int oosIndex, int examples) {
+            // larger batches for large sets: fewer optimiser steps over the dense weights, same epochs
+            return new SoftmaxHead.Fit(learningRate, weightDecay, examples > 5000 ? 64 : 32, steps, 10, 60, labelSmoothing,
+                    oosIndex, oosWeight, seed);
         }
     }
 
@@ -154,37 +164,63 @@ public final class IntentTrainer {
             texts.add(examples.get(i).text());
         }
         LexicalFeatures lexicon = options.lexical()
-                ? LexicalFeatures.fit(texts, n > 2000 ? 2 : 1, options.maxLexicalFeatures(), (float) options.lexicalWeight())
+                ? LexicalFeatures.fit(texts, n > 2000 ? 2 : 1, options.maxLexicalFeatures(),
+                        encoders.isEmpty() ? 1f : (float) options.lexicalWeight())
                 : LexicalFeatures.none();
         SparseVector[] lex = new SparseVector[n];
         for (int i = 0; i < n; i++) {
             lex[i] = lexicon.transform(texts.get(i));
         }
-        SoftmaxHead.Fit fit = options.fit();
         int oosIndex = labels.indexOf(IntentExample.OUT_OF_SCOPE);
+        SoftmaxHead.Fit fit = options.fit(oosIndex, n);
 
         double temperature = 1.0;
         double threshold = 0.5;
         IntentModelInfo.Metrics metrics;
         int folds = n >= 2 * options.folds() ? options.folds() : 0;
+        double unseenRejected = Double.NaN;
         if (folds > 0) {
-            float[][] oof = outOfFoldLogits(vectors, lex, y, labels.size(), lexicon.size(), fit, folds, options);
+            int[] exampleFolds = stratifiedFolds(y, labels.size(), folds, options.seed());
+            float[][] oof = outOfFoldLogits(vectors, lex, y, labels.size(), lexicon.size(), fit, exampleFolds, folds, options);
             temperature = fitTemperature(oof, y);
-            float[][] probs = new float[n][];
-            for (int i = 0; i < n; i++) {
-                probs[i] = scaled(oof[i], temperature);
-                SoftmaxHead.softmaxInPlace(probs[i]);
+            float[][] probs = softmax(oof, temperature);
+            int inScopeClasses = labels.size() - (oosIndex >= 0 ? 1 : 0);
+            if (oosIndex < 0 && inScopeClasses >= 4) {
+                // No out-of-scope examples: hold out whole intents instead. A model that never saw an intent
+                // meets its examples as questions it was not taught, which is what out-of-scope means.
+                int groups = Math.min(folds, inScopeClasses);
+                int[] classFolds = classGroups(y, labels.size(), groups, options.seed());
+                float[][] unseen = softmax(outOfFoldLogits(vectors, lex, y, labels.size(), lexicon.size(), fit,
+                        classFolds, groups, options), temperature);
+                float[][] both = new float[2 * n][];
+                int[] bothY = new int[2 * n];
+                int pseudoOos = labels.size();
+                for (int i = 0; i < n; i++) {
+                    both[i] = probs[i];
+                    bothY[i] = y[i];
+                    both[n + i] = unseen[i];
+                    bothY[n + i] = pseudoOos;
+                }
+                threshold = chooseThreshold(both, bothY, labels, pseudoOos, options.acceptCorrect(), options.oosRecallWeight());
+                int rejected = 0;
+                for (float[] p : unseen) {
+                    if (IntentResult.decide(p, labels, threshold).outOfScope()) {
+                        rejected++;
+                    }
+                }
+                unseenRejected = (double) rejected / n;
+            } else {
+                threshold = chooseThreshold(probs, y, labels, oosIndex, options.acceptCorrect(), options.oosRecallWeight());
             }
-            threshold = chooseThreshold(probs, y, labels, oosIndex, options.acceptCorrect());
             metrics = heldOutMetrics(probs, y, labels, threshold, folds, 0);
         } else {
-            metrics = new IntentModelInfo.Metrics(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+            metrics = new IntentModelInfo.Metrics(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
         }
         SoftmaxHead head = SoftmaxHead.fit(vectors, lex, y, labels.size(), lexicon.size(), fit);
         head.scale((float) (1.0 / temperature));
         double seconds = (System.nanoTime() - started) / 1e9;
         metrics = new IntentModelInfo.Metrics(metrics.folds(), metrics.accuracy(), metrics.inScopeAccuracy(),
-                metrics.oosRecall(), metrics.oosPrecision(), seconds);
+                metrics.oosRecall(), metrics.oosPrecision(), unseenRejected, seconds);
         IntentModelInfo info = new IntentModelInfo(IntentModelInfo.FORMAT, List.copyOf(labels), List.copyOf(encoders),
                 lexicon.size(), threshold, temperature, IntentExample.hash(examples), n, Instant.now().toString(), metrics);
         int probes = Math.min(n, 16);
@@ -221,10 +257,37 @@ public final class IntentTrainer {
         return out;
     }
 
+    private static float[][] softmax(float[][] logits, double temperature) {
+        float[][] out = new float[logits.length][];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = scaled(logits[i], temperature);
+            SoftmaxHead.softmaxInPlace(out[i]);
+        }
+        return out;
+    }
+
+    /** Assigns whole classes to groups (round-robin over shuffled classes): fold of each example. */
+    static int[] classGroups(int[] y, int classes, int groups, long seed) {
+        List<Integer> order = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            order.add(c);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        int[] groupOf = new int[classes];
+        for (int i = 0; i < classes; i++) {
+            groupOf[order.get(i)] = i % groups;
+        }
+        int[] fold = new int[y.length];
+        for (int i = 0; i < y.length; i++) {
+            fold[i] = groupOf[y[i]];
+        }
+        return fold;
+    }
+
+    /** Logits of every example from a head trained without its fold. */
     private static float[][] outOfFoldLogits(float[][] dense, SparseVector[] lex, int[] y, int classes, int vocab,
-                                             SoftmaxHead.Fit fit, int folds, Options options) {
+                                             SoftmaxHead.Fit fit, int[] fold, int folds, Options options) {
         int n = y.length;
-        int[] fold = stratifiedFolds(y, classes, folds, options.seed());
         float[][] oof = new float[n][];
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), folds), r -> {
             Thread t = new Thread(r, "nlu-train");
@@ -351,7 +414,8 @@ public final class IntentTrainer {
         return total / y.length;
     }
 
-    static double chooseThreshold(float[][] probs, int[] y, List<String> labels, int oosIndex, double acceptCorrect) {
+    static double chooseThreshold(float[][] probs, int[] y, List<String> labels, int oosIndex, double acceptCorrect,
+                                  double oosRecallWeight) {
         int n = y.length;
         double[] conf = new double[n];
         boolean[] right = new boolean[n];
@@ -387,7 +451,7 @@ public final class IntentTrainer {
         double[] candidates = conf.clone();
         Arrays.sort(candidates);
         double best = 0, bestScore = Double.NEGATIVE_INFINITY;
-        // walk thresholds upwards; score = in-scope accuracy + out-of-scope recall
+        // walk thresholds upwards; score = in-scope accuracy + oosRecallWeight × out-of-scope recall
         for (int c = -1; c < candidates.length; c++) {
             double t = c < 0 ? 0 : candidates[c] + 1e-9;
             int inRight = 0, oosRejected = 0;
@@ -401,7 +465,7 @@ public final class IntentTrainer {
                     inRight++;
                 }
             }
-            double score = (double) inRight / inScope + (double) oosRejected / oos;
+            double score = (double) inRight / inScope + oosRecallWeight * oosRejected / oos;
             if (score > bestScore + 1e-12) {
                 bestScore = score;
                 // midway to the next confidence value keeps the threshold off any one example
@@ -436,6 +500,6 @@ public final class IntentTrainer {
         }
         return new IntentModelInfo.Metrics(folds, (double) right / n, inScope == 0 ? Double.NaN : (double) inRight / inScope,
                 oos == 0 ? Double.NaN : (double) oosRejected / oos,
-                oos == 0 ? Double.NaN : rejected == 0 ? 0 : (double) oosRejected / rejected, seconds);
+                oos == 0 ? Double.NaN : rejected == 0 ? 0 : (double) oosRejected / rejected, Double.NaN, seconds);
     }
 }

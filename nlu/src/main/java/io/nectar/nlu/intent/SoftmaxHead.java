@@ -14,8 +14,7 @@ final class SoftmaxHead {
 
     /** Training settings. */
     record Fit(double learningRate, double weightDecay, int batchSize, int steps, int minEpochs, int maxEpochs,
-               double labelSmoothing, long seed) {
-        static final Fit DEFAULT = new Fit(0.01, 1e-4, 32, 3000, 15, 200, 0.1, 42);
+               double labelSmoothing, int upweightClass, double upweight, long seed) {
     }
 
     final int denseDim;
@@ -116,6 +115,7 @@ final class SoftmaxHead {
         }
 
         int batch = Math.min(fit.batchSize(), Math.max(1, n));
+        // zb below is sized for this batch
         int stepsPerEpoch = (n + batch - 1) / batch;
         int epochs = Math.max(fit.minEpochs(), Math.min(fit.maxEpochs(), (fit.steps() + stepsPerEpoch - 1) / stepsPerEpoch));
         int totalSteps = epochs * stepsPerEpoch;
@@ -132,6 +132,7 @@ final class SoftmaxHead {
         float[] mBias = new float[classes];
         float[] vBias = new float[classes];
         float[] z = new float[classes];
+        float[] zb = new float[Math.min(fit.batchSize(), Math.max(1, n)) * classes];
 
         final double b1 = 0.9, b2 = 0.999, eps = 1e-8;
         float smooth = (float) fit.labelSmoothing();
@@ -150,34 +151,50 @@ final class SoftmaxHead {
             }
             for (int start = 0; start < n; start += batch) {
                 int end = Math.min(n, start + batch);
+                int rows = end - start;
                 int nTouched = 0;
                 Arrays.fill(gDense, 0f);
                 Arrays.fill(gBias, 0f);
-                float inv = 1f / (end - start);
-                for (int s = start; s < end; s++) {
-                    int row = order[s];
-                    System.arraycopy(h.bias, 0, z, 0, classes);
-                    h.addLogits(dense[row], lex[row], z);
-                    softmaxInPlace(z);
-                    // gradient of cross-entropy with label smoothing: p - target
-                    for (int k = 0; k < classes; k++) {
-                        float target = (k == labels[row] ? 1f - smooth : 0f) + smooth / classes;
-                        z[k] = (z[k] - target) * inv;
-                        gBias[k] += z[k];
-                    }
-                    float[] x = dense[row];
-                    for (int d = 0; d < dim; d++) {
-                        float xd = x[d];
-                        if (xd == 0f) {
+                float inv = 1f / rows;
+                // forward for the whole batch: each weight row is read once per batch, not once per example
+                for (int b = 0; b < rows; b++) {
+                    System.arraycopy(h.bias, 0, zb, b * classes, classes);
+                }
+                for (int d = 0; d < dim; d++) {
+                    int off = d * classes;
+                    for (int b = 0; b < rows; b++) {
+                        float x = dense[order[start + b]][d];
+                        if (x == 0f) {
                             continue;
                         }
-                        int off = d * classes;
+                        int zo = b * classes;
                         for (int k = 0; k < classes; k++) {
-                            gDense[off + k] += xd * z[k];
+                            zb[zo + k] += x * h.wDense[off + k];
                         }
                     }
+                }
+                for (int b = 0; b < rows; b++) {
+                    int row = order[start + b];
+                    int zo = b * classes;
                     int[] ids = lex[row].ids();
                     float[] vals = lex[row].values();
+                    for (int q = 0; q < ids.length; q++) {
+                        float v = vals[q];
+                        int off = ids[q] * classes;
+                        for (int k = 0; k < classes; k++) {
+                            zb[zo + k] += v * h.wLex[off + k];
+                        }
+                    }
+                    System.arraycopy(zb, zo, z, 0, classes);
+                    softmaxInPlace(z);
+                    // gradient of cross-entropy with label smoothing: p - target
+                    float w = labels[row] == fit.upweightClass() ? (float) fit.upweight() * inv : inv;
+                    for (int k = 0; k < classes; k++) {
+                        float target = (k == labels[row] ? 1f - smooth : 0f) + smooth / classes;
+                        float g = (z[k] - target) * w;
+                        zb[zo + k] = g;
+                        gBias[k] += g;
+                    }
                     for (int q = 0; q < ids.length; q++) {
                         int id = ids[q];
                         if (!touched[id]) {
@@ -187,7 +204,20 @@ final class SoftmaxHead {
                         float v = vals[q];
                         int off = id * classes;
                         for (int k = 0; k < classes; k++) {
-                            gLex[off + k] += v * z[k];
+                            gLex[off + k] += v * zb[zo + k];
+                        }
+                    }
+                }
+                for (int d = 0; d < dim; d++) {
+                    int off = d * classes;
+                    for (int b = 0; b < rows; b++) {
+                        float x = dense[order[start + b]][d];
+                        if (x == 0f) {
+                            continue;
+                        }
+                        int zo = b * classes;
+                        for (int k = 0; k < classes; k++) {
+                            gDense[off + k] += x * zb[zo + k];
                         }
                     }
                 }
