@@ -152,13 +152,25 @@ public final class NluEval {
                     long nanos = System.nanoTime() - cs;
                     classifyNanos += nanos;
                     classified += langTest.size();
+                    boolean testHasOos = langTest.stream().anyMatch(IntentExample::outOfScope);
                     Counts c = new Counts();
+                    Counts other = new Counts();
                     Counts dedup = new Counts();
                     int langIdRight = 0;
+                    int rejected = 0;
                     for (int i = 0; i < langTest.size(); i++) {
                         IntentExample e = langTest.get(i);
-                        String predicted = results.get(i).decision();
+                        IntentResult r = results.get(i);
+                        // With out-of-scope questions in the test set the model's decision counts; without them
+                        // there is nothing to reject, so the top intent counts (and the rejections are reported).
+                        String decided = r.decision();
+                        String top = r.intent();
+                        String predicted = testHasOos ? decided : top;
+                        if (r.outOfScope()) {
+                            rejected++;
+                        }
                         c.add(e.intent(), predicted);
+                        other.add(e.intent(), testHasOos ? top : decided);
                         total.add(e.intent(), predicted);
                         if (!seen.contains(TextNormalizer.normalize(e.text()))) {
                             dedup.add(e.intent(), predicted);
@@ -168,13 +180,27 @@ public final class NluEval {
                         }
                     }
                     ObjectNode node = c.toJson();
-                    node.put("dedup_accuracy", dedup.accuracy());
+                    if (testHasOos) {
+                        node.put("in_scope_accuracy_without_rejection", round(other.inScopeAccuracy()));
+                    } else {
+                        node.put("accuracy_with_rejection", round(other.accuracy()));
+                    }
+                    node.put("rejected_share", round((double) rejected / langTest.size()));
+                    node.put("dedup_accuracy", round(dedup.accuracy()));
                     node.put("dedup_examples", dedup.n);
                     node.put("train_seconds", round(seconds));
                     node.put("per_second", round(langTest.size() / (nanos / 1e9)));
                     node.put("lang_id_accuracy", round((double) langIdRight / langTest.size()));
                     node.put("encoders", String.join(",", encNames));
+                    node.put("threshold", round(info.threshold()));
                     perLang.set(lang, node);
+                    if (testHasOos) {
+                        out.printf("[%s] without rejection (top intent): in-scope accuracy %.4f%n", lang, other.inScopeAccuracy());
+                    } else {
+                        out.printf("[%s] no out-of-scope questions in the test set: scored on the top intent; with the "
+                                + "threshold, %.1f%% would go to the fallback and accuracy would be %.4f%n", lang,
+                                100.0 * rejected / langTest.size(), other.accuracy());
+                    }
                     out.printf("[%s] test %d: accuracy %.4f, macro-F1 %.4f, in-scope accuracy %.4f, oos precision %s, "
                                     + "oos recall %s; de-duplicated (%d): %.4f; language ID %.4f; %.0f classified/s%n",
                             lang, langTest.size(), c.accuracy(), c.macroF1(), c.inScopeAccuracy(), fmt(c.oosPrecision()),
