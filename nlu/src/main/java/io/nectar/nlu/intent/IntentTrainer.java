@@ -53,7 +53,7 @@ public final class IntentTrainer {
     public record Options(int folds, boolean lexical, double lexicalWeight, int maxLexicalFeatures, double learningRate,
                           double weightDecay, int steps, double acceptCorrect, int threads, long seed,
                           double labelSmoothing, double oosWeight, double oosRecallWeight) {
-        public static final Options DEFAULT = new Options(5, true, 0.3, 200_000, 0.01, 1e-4, 300, 0.95,
+        public static final Options DEFAULT = new Options(5, true, 0.3, 200_000, 0.01, 1e-4, 100, 0.95,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), 42, 0.0, 3.0, 0.25);
 
         public Options {

@@ -91,7 +91,7 @@ final class SoftmaxHead {
     }
 
     /**
-     * Trains a head on the given rows. Dense weights start at each class's mean vector (a nearest-centroid
+     * Trains a head on the given rows. Weights start at each class's mean feature vector (a nearest-centroid
      * classifier), which cuts the steps needed, and matters most with a handful of examples per class.
      */
     static SoftmaxHead fit(float[][] dense, SparseVector[] lex, int[] labels, int classes, int vocab, Fit fit) {
@@ -111,6 +111,15 @@ final class SoftmaxHead {
                 if (count[k] > 0) {
                     h.wDense[d * classes + k] *= 5f / count[k];
                 }
+            }
+        }
+        // the lexical weights start the same way: each class's mean n-gram vector (a Rocchio classifier)
+        for (int i = 0; i < n; i++) {
+            int[] ids = lex[i].ids();
+            float[] vals = lex[i].values();
+            float scale = 5f / count[labels[i]];
+            for (int q = 0; q < ids.length; q++) {
+                h.wLex[ids[q] * classes + labels[i]] += vals[q] * scale;
             }
         }
 
