@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link EncoderExecutor} against calling ONNX Runtime directly (one session per thread, same model, same
  * batch size, as many threads as executor workers), and single-question latency through the executor at
  * low load. Texts are the CLINC150 validation questions (all distinct); cache off. Prints one JSON line last.
+ * {@code ops/nlu-bench train} times merchant-sized intent training instead ({@link TrainBench}).
  */
 public final class EncoderBench {
 
@@ -27,6 +28,10 @@ public final class EncoderBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("train")) {
+            TrainBench.run();
+            System.exit(0);
+        }
         String name = args.length > 0 ? args[0] : "minilm-l6";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
