@@ -2,8 +2,9 @@ package io.nectar.nlu;
 
 /**
  * Language identification by writing system. Han characters mean Chinese, Thai script Thai, Cyrillic
- * Russian; Latin script falls back to a default (English). Exact for the zh/en split the bundled
- * encoders need; Latin-script languages need a statistical detector. Pure function, any thread.
+ * Russian; Latin script falls back to a default (English; {@code null} lets a caller tell "no script
+ * decided"). Exact for the zh/en split the bundled encoders need; Latin-script languages need a
+ * statistical detector ({@link LanguageIdentifier}). Pure function, any thread.
  */
 public final class ScriptLanguageDetector {
 

@@ -25,12 +25,15 @@ final class EmbeddingTranslator implements Translator<String[], float[][]> {
     private final HuggingFaceTokenizer tokenizer;
     private final Pooling pooling;
     private final boolean lowerCase;
+    private final String prefix;
     private final boolean wantsTokenTypes;
 
-    EmbeddingTranslator(HuggingFaceTokenizer tokenizer, Pooling pooling, boolean lowerCase, Set<String> inputNames) {
+    EmbeddingTranslator(HuggingFaceTokenizer tokenizer, Pooling pooling, boolean lowerCase, String prefix,
+                        Set<String> inputNames) {
         this.tokenizer = tokenizer;
         this.pooling = pooling;
         this.lowerCase = lowerCase;
+        this.prefix = prefix;
         this.wantsTokenTypes = inputNames.contains("token_type_ids");
     }
 
@@ -42,10 +45,11 @@ final class EmbeddingTranslator implements Translator<String[], float[][]> {
     @Override
     public NDList processInput(TranslatorContext ctx, String[] texts) {
         String[] prepared = texts;
-        if (lowerCase) {
+        if (lowerCase || !prefix.isEmpty()) {
             prepared = new String[texts.length];
             for (int i = 0; i < texts.length; i++) {
-                prepared[i] = texts[i].toLowerCase(Locale.ROOT);
+                String s = prefix + texts[i];
+                prepared[i] = lowerCase ? s.toLowerCase(Locale.ROOT) : s;
             }
         }
         Encoding[] encodings = tokenizer.batchEncode(prepared);

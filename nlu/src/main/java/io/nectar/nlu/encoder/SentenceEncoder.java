@@ -91,7 +91,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** Opens a session for the calling thread. Close it when the thread is done. */
     public Session newSession() {
-        return new Session(model.newPredictor(new EmbeddingTranslator(tokenizer, spec.pooling(), spec.lowerCase(), inputNames)));
+        return new Session(model.newPredictor(new EmbeddingTranslator(tokenizer, spec.pooling(), spec.lowerCase(), spec.prefix(), inputNames)));
     }
 
     @Override

@@ -1,0 +1,49 @@
+package io.nectar.nlu.intent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What an intent model made of one text.
+ *
+ * @param intent      the most likely in-scope intent (also when rejected: useful for "did you mean …?")
+ * @param confidence  its calibrated probability
+ * @param outOfScope  true when the model is not sure enough (confidence below the model's threshold, or the
+ *                    out-of-scope class won): route to fallback or a human rather than answer {@code intent}
+ * @param ranked      in-scope intents, most likely first (at most {@value #RANKED})
+ */
+public record IntentResult(String intent, double confidence, boolean outOfScope, List<Scored> ranked) {
+
+    static final int RANKED = 5;
+
+    public record Scored(String intent, double confidence) {
+    }
+
+    /** The intent when accepted, else {@value IntentExample#OUT_OF_SCOPE}. */
+    public String decision() {
+        return outOfScope ? IntentExample.OUT_OF_SCOPE : intent;
+    }
+
+    /** Applies a model's decision rule to its class probabilities. */
+    static IntentResult decide(float[] probabilities, List<String> labels, double threshold) {
+        int oos = labels.indexOf(IntentExample.OUT_OF_SCOPE);
+        List<Scored> ranked = new ArrayList<>(RANKED);
+        boolean[] used = new boolean[labels.size()];
+        for (int r = 0; r < RANKED; r++) {
+            int best = -1;
+            for (int k = 0; k < probabilities.length; k++) {
+                if (k != oos && !used[k] && (best < 0 || probabilities[k] > probabilities[best])) {
+                    best = k;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            used[best] = true;
+            ranked.add(new Scored(labels.get(best), probabilities[best]));
+        }
+        Scored top = ranked.get(0);
+        boolean reject = top.confidence() < threshold || (oos >= 0 && probabilities[oos] > top.confidence());
+        return new IntentResult(top.intent(), top.confidence(), reject, List.copyOf(ranked));
+    }
+}

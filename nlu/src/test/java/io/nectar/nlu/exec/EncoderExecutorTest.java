@@ -1,0 +1,167 @@
+package io.nectar.nlu.exec;
+
+import io.nectar.nlu.NluException;
+import io.nectar.nlu.encoder.EncoderSpec;
+import io.nectar.nlu.encoder.SentenceEncoder;
+import io.nectar.nlu.encoder.Vectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The micro-batching executor with a real ONNX encoder: results stay with their requests; a full queue refuses. */
+class EncoderExecutorTest {
+
+    private static SentenceEncoder encoder;
+
+    @BeforeAll
+    static void load() {
+        encoder = SentenceEncoder.load(EncoderSpec.MINILM_L6, 1);
+    }
+
+    @AfterAll
+    static void close() {
+        encoder.close();
+    }
+
+    @Test
+    void concurrentRequestsAreBatchedAndEachGetsItsOwnVector() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            texts.add("question " + i + (i % 3 == 0 ? " about shipping to city " + i : i % 3 == 1 ? " on returns" : " paying by card"));
+        }
+        float[][] expected;
+        try (SentenceEncoder.Session s = encoder.newSession()) {
+            expected = new float[texts.size()][];
+            for (int i = 0; i < texts.size(); i++) {
+                expected[i] = s.encode(List.of(texts.get(i)))[0];
+            }
+        }
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(2, 4096, 32, 2000, 0))) {
+            int threads = 8;
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<float[]>> futures = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                futures.add(null);
+            }
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int me = t;
+                Thread th = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = me; i < texts.size(); i += threads) {
+                        CompletableFuture<float[]> f = ex.encode(encoder.name(), texts.get(i));
+                        synchronized (futures) {
+                            futures.set(i, f);
+                        }
+                    }
+                });
+                senders.add(th);
+                th.start();
+            }
+            go.countDown();
+            for (Thread th : senders) {
+                th.join();
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                float[] v = futures.get(i).get(30, TimeUnit.SECONDS);
+                // batched int8 runs differ a little from single ones; another text's vector would be far off
+                assertTrue(Vectors.dot(v, expected[i]) > 0.97, "text " + i + " got someone else's vector");
+                int nearest = 0;
+                for (int j = 0; j < texts.size(); j++) {
+                    if (Vectors.dot(v, expected[j]) > Vectors.dot(v, expected[nearest])) {
+                        nearest = j;
+                    }
+                }
+                assertEquals(i, nearest);
+            }
+            EncoderExecutor.Stats stats = ex.stats();
+            assertEquals(200, stats.encoded());
+            assertTrue(stats.meanBatchSize() > 1.0, "concurrent requests were coalesced: mean batch " + stats.meanBatchSize());
+        }
+    }
+
+    @Test
+    void aFullQueueAnswersOverloadedAtOnceAndLosesNothingAccepted() throws Exception {
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 4, 1, 0, 0))) {
+            List<CompletableFuture<float[]>> futures = new ArrayList<>();
+            String longText = "a rather long question about the delivery of a parcel to a remote island ".repeat(6);
+            for (int i = 0; i < 100; i++) {
+                futures.add(ex.encode(encoder.name(), longText + i));
+            }
+            int overloaded = 0, done = 0;
+            ConcurrentLinkedQueue<Throwable> other = new ConcurrentLinkedQueue<>();
+            for (CompletableFuture<float[]> f : futures) {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                    done++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof NluException n && n.code() == NluException.Code.OVERLOADED) {
+                        overloaded++;
+                    } else {
+                        other.add(e.getCause());
+                    }
+                }
+            }
+            assertTrue(other.isEmpty(), "unexpected failure " + other.peek());
+            assertTrue(overloaded > 50, overloaded + " refused");
+            assertTrue(done >= 4, done + " done");
+            assertEquals(100, overloaded + done);
+            assertEquals(overloaded, ex.stats().rejected());
+            assertTrue(ex.queueDepth() <= ex.queueCapacity());
+        }
+    }
+
+    @Test
+    void refusalIsImmediateNotAfterWaiting() {
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 1, 1, 0, 0))) {
+            String text = "block the worker with a long sentence ".repeat(10);
+            CompletableFuture<float[]> last = null;
+            for (int i = 0; i < 20; i++) {
+                last = ex.encode(encoder.name(), text + i);
+            }
+            // the 20th request cannot fit in a queue of one behind a busy worker: it is already failed on return
+            assertTrue(last.isCompletedExceptionally());
+            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, last::join);
+            assertInstanceOf(NluException.class, e.getCause());
+        }
+    }
+
+    @Test
+    void repeatedQuestionsHitTheCacheByNormalisedText() throws Exception {
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 64, 8, 0, 100))) {
+            float[] a = ex.encode(encoder.name(), "Do you ship abroad?").get(10, TimeUnit.SECONDS);
+            float[] b = ex.encode(encoder.name(), "  do you SHIP abroad ").get(10, TimeUnit.SECONDS);
+            assertSame(a, b);
+            assertEquals(1, ex.stats().encoded());
+            assertEquals(2, ex.stats().requests());
+        }
+    }
+
+    @Test
+    void unknownEncoderAndClosedExecutorFailClearly() {
+        EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 8, 8, 0, 0));
+        CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> ex.encode("nope", "hi").join());
+        assertEquals(NluException.Code.BAD_REQUEST, ((NluException) e.getCause()).code());
+        ex.close();
+        e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, () -> ex.encode(encoder.name(), "hi").join());
+        assertEquals(NluException.Code.CLOSED, ((NluException) e.getCause()).code());
+    }
+}
