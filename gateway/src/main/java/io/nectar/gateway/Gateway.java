@@ -2,6 +2,7 @@ package io.nectar.gateway;
 
 import io.nectar.gateway.http.HttpServerVerticle;
 import io.nectar.gateway.knowledge.EncoderRouter;
+import io.nectar.gateway.knowledge.IntentHeads;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.gateway.metrics.GatewayMetrics;
 import io.nectar.gateway.session.InMemorySessionStore;
@@ -10,11 +11,12 @@ import io.nectar.gateway.store.DirectoryStoreSource;
 import io.nectar.gateway.store.SmallTalk;
 import io.nectar.gateway.store.Store;
 import io.nectar.gateway.store.StoreSource;
-import io.nectar.nlu.Language;
-import io.nectar.nlu.ScriptLanguageDetector;
+import io.nectar.index.IndexConfig;
+import io.nectar.index.KnowledgeIndex;
 import io.nectar.nlu.encoder.EncoderSpec;
 import io.nectar.nlu.encoder.SentenceEncoder;
 import io.nectar.nlu.exec.EncoderExecutor;
+import io.nectar.nlu.intent.IntentTrainer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,7 +25,10 @@ import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +43,6 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-    static final String ZH_ENCODER = EncoderSpec.BGE_SMALL_ZH.name();
-    static final String EN_ENCODER = EncoderSpec.MINILM_L6.name();
 
     private final Vertx vertx;
     private final GatewayServices services;
@@ -104,24 +107,23 @@ public final class Gateway {
                 log.info("read {}", s.describe());
             }
             Set<String> languages = new LinkedHashSet<>();
-            stores.forEach(s -> {
-                languages.addAll(s.languages());
-                s.faqs().forEach(f -> languages.addAll(f.questions().keySet()));
-            });
-            // zh goes to the Chinese encoder; every other language to the English one
-            List<SentenceEncoder> encoders = new ArrayList<>();
-            if (languages.contains("zh")) {
-                encoders.add(SentenceEncoder.load(EncoderSpec.BGE_SMALL_ZH, 1));
+            stores.forEach(s -> languages.addAll(KnowledgeBase.languagesOf(s)));
+            // load only the encoders the stores' languages need
+            Map<String, List<String>> byLanguage = new LinkedHashMap<>();
+            for (String lang : languages) {
+                byLanguage.put(lang, config.encodersFor(lang));
             }
-            if (languages.stream().anyMatch(l -> !l.equals("zh")) || encoders.isEmpty()) {
-                encoders.add(SentenceEncoder.load(EncoderSpec.MINILM_L6, 1));
+            Map<String, EncoderRouter.Calibration> calibrations = new HashMap<>(EncoderRouter.DEFAULT_CALIBRATIONS);
+            override(calibrations, config.encodersFor("zh").get(0), config.zhThreshold());
+            override(calibrations, config.encodersFor("en").get(0), config.enThreshold());
+            EncoderRouter router = new EncoderRouter(byLanguage, config.encodersFor("en"), calibrations);
+            List<SentenceEncoder> encoders = new ArrayList<>();
+            for (String name : router.encodersFor(languages.isEmpty() ? List.of("en") : languages)) {
+                encoders.add(SentenceEncoder.load(EncoderSpec.bundled(name), 1));
             }
             encoders.forEach(closeables::add);
-            String fallbackEncoder = encoders.stream().anyMatch(e -> e.name().equals(EN_ENCODER)) ? EN_ENCODER : ZH_ENCODER;
-            EncoderRouter router = new EncoderRouter(
-                    languages.contains("zh") ? Map.of("zh", ZH_ENCODER) : Map.of(), fallbackEncoder,
-                    Map.of(ZH_ENCODER, new EncoderRouter.Calibration(config.zhThreshold(), 0.03),
-                            EN_ENCODER, new EncoderRouter.Calibration(config.enThreshold(), 0.04)));
+            log.info("encoders {} loaded for languages {} in {} ms", encoders.stream().map(SentenceEncoder::name).toList(),
+                    languages, (System.nanoTime() - t0) / 1_000_000);
             EncoderExecutor executor = new EncoderExecutor(encoders, new EncoderExecutor.Options(config.encoderWorkers(),
                     config.encoderQueue(), config.maxBatchSize(), config.maxBatchWaitMicros(), config.encoderCacheSize()));
             closeables.add(0, executor);
@@ -129,7 +131,16 @@ public final class Gateway {
             services.metrics().gauge("nectar_nlu_batches_total", "ONNX batches run", () -> executor.stats().batches());
             services.metrics().gauge("nectar_nlu_rejected_total", "Inference requests refused as overloaded",
                     () -> executor.stats().rejected());
-            KnowledgeBase knowledge = new KnowledgeBase(executor, router, new ScriptLanguageDetector(Language.EN),
+            Path data = config.dataDir().toAbsolutePath();
+            KnowledgeIndex index = new KnowledgeIndex(IndexConfig.defaults().withSnapshots(data.resolve("index"), 0));
+            closeables.add(index);
+            IntentHeads heads = config.ranking() == KnowledgeBase.Ranking.HEAD
+                    ? new IntentHeads(data.resolve("models"), executor, new IntentHeads.Settings(config.headThresholdScale(),
+                    IntentTrainer.Options.DEFAULT, 3)) : null;
+            if (heads != null) {
+                closeables.add(heads.registry());
+            }
+            KnowledgeBase knowledge = new KnowledgeBase(executor, router, index, heads, config.ranking(),
                     config.searchThreads(), config.searchQueue());
             closeables.add(0, knowledge);
             for (Store store : stores) {
@@ -148,6 +159,12 @@ public final class Gateway {
             services.failed(why);
             log.error("start-up failed: {}", why, t);
             ready.tryFail(t);
+        }
+    }
+
+    private static void override(Map<String, EncoderRouter.Calibration> calibrations, String encoder, double threshold) {
+        if (!Double.isNaN(threshold)) {
+            calibrations.put(encoder, new EncoderRouter.Calibration(threshold, calibrations.get(encoder).scale()));
         }
     }
 

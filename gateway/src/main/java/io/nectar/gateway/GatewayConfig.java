@@ -1,9 +1,15 @@
 package io.nectar.gateway;
 
+import io.nectar.gateway.knowledge.EncoderRouter;
+import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.nlu.encoder.EncoderSpec;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a gateway node is configured with. Built from command-line options ({@link #fromArgs});
@@ -32,12 +38,43 @@ public record GatewayConfig(
         Duration conversationTtl,
         int idleTimeoutSeconds,
         double zhThreshold,
-        double enThreshold) {
+        double enThreshold,
+        Path dataDir,
+        Map<String, List<String>> encoders,
+        KnowledgeBase.Ranking ranking,
+        double headThresholdScale) {
 
     public static final int DEFAULT_PORT = 8080;
+    /** The data directory when neither {@code --data-dir} nor {@code NECTAR_DATA_DIR} names one. */
+    public static final String DEFAULT_DATA_DIR = "data";
+    /**
+     * Accept a head's top intent at this multiple of its calibrated threshold (decision 38: chosen on
+     * held-out CLINC150 training utterances).
+     */
+    public static final double DEFAULT_HEAD_THRESHOLD_SCALE = 0.7;
 
     public GatewayConfig {
         stores = List.copyOf(stores);
+        Map<String, List<String>> enc = new LinkedHashMap<>();
+        encoders.forEach((k, v) -> enc.put(k, List.copyOf(v)));
+        encoders = java.util.Collections.unmodifiableMap(enc);
+        if (dataDir == null || ranking == null) {
+            throw new IllegalArgumentException("data-dir and ranking are required");
+        }
+        encoders.forEach((lang, names) -> {
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("--encoders " + lang + "= names no encoder");
+            }
+            for (String n : names) {
+                if (EncoderSpec.bundled(n) == null) {
+                    throw new IllegalArgumentException("unknown encoder '" + n + "' for " + lang + " (bundled: "
+                            + EncoderSpec.BUNDLED.stream().map(EncoderSpec::name).toList() + ")");
+                }
+            }
+        });
+        if (headThresholdScale <= 0 || headThresholdScale > 2) {
+            throw new IllegalArgumentException("head-threshold-scale must be in (0, 2]");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535, was " + port);
         }
@@ -60,7 +97,8 @@ public record GatewayConfig(
         if (maxBatchWaitMicros < 0 || encoderCacheSize < 0 || maxConversations < 1) {
             throw new IllegalArgumentException("max-batch-wait and encoder-cache must be >= 0, max-conversations >= 1");
         }
-        if (zhThreshold <= 0 || zhThreshold >= 1 || enThreshold <= 0 || enThreshold >= 1) {
+        if (!Double.isNaN(zhThreshold) && (zhThreshold <= 0 || zhThreshold >= 1)
+                || !Double.isNaN(enThreshold) && (enThreshold <= 0 || enThreshold >= 1)) {
             throw new IllegalArgumentException("thresholds must be in (0, 1)");
         }
     }
@@ -73,36 +111,59 @@ public record GatewayConfig(
 
     public static GatewayConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
+        String env = System.getenv("NECTAR_DATA_DIR");
+        Path data = Path.of(env == null || env.isBlank() ? DEFAULT_DATA_DIR : env);
         return new GatewayConfig("0.0.0.0", DEFAULT_PORT, List.of(), cores, cores, 2048, 32, 2000, 50_000,
-                1, 4096, 2000, 65536, 5, 10, 16, 1_000_000, Duration.ofMinutes(30), 300, 0.62, 0.45);
+                1, 4096, 2000, 65536, 5, 10, 16, 1_000_000, Duration.ofMinutes(30), 300, Double.NaN, Double.NaN,
+                data, Map.of(), KnowledgeBase.Ranking.HEAD, DEFAULT_HEAD_THRESHOLD_SCALE);
+    }
+
+    /** The encoders of a language: configured, else the defaults (bge-small-zh for zh, the English list otherwise). */
+    public List<String> encodersFor(String lang) {
+        List<String> own = encoders.get(lang);
+        if (own != null) {
+            return own;
+        }
+        if (!"zh".equals(lang) && encoders.containsKey("en")) {
+            return encoders.get("en");   // every non-Chinese language shares the English encoders (decision 2)
+        }
+        return "zh".equals(lang) ? EncoderRouter.DEFAULT_ZH : EncoderRouter.DEFAULT_OTHER;
+    }
+
+    private GatewayConfig copy(String h, int p, List<Path> s, double perSecond, int burst, Path data,
+                               Map<String, List<String>> enc, KnowledgeBase.Ranking r, double scale) {
+        return new GatewayConfig(h, p, s, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
+                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
+                perSecond, burst, maxPendingPerConnection, maxConversations, conversationTtl,
+                idleTimeoutSeconds, zhThreshold, enThreshold, data, enc, r, scale);
+    }
+
+    public GatewayConfig withDataDir(Path d) {
+        return copy(host, port, stores, messagesPerSecond, messageBurst, d, encoders, ranking, headThresholdScale);
+    }
+
+    public GatewayConfig withEncoders(Map<String, List<String>> e) {
+        return copy(host, port, stores, messagesPerSecond, messageBurst, dataDir, e, ranking, headThresholdScale);
+    }
+
+    public GatewayConfig withRanking(KnowledgeBase.Ranking r) {
+        return copy(host, port, stores, messagesPerSecond, messageBurst, dataDir, encoders, r, headThresholdScale);
     }
 
     public GatewayConfig withPort(int p) {
-        return new GatewayConfig(host, p, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
-                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
-                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
-                idleTimeoutSeconds, zhThreshold, enThreshold);
+        return copy(host, p, stores, messagesPerSecond, messageBurst, dataDir, encoders, ranking, headThresholdScale);
     }
 
     public GatewayConfig withHost(String h) {
-        return new GatewayConfig(h, port, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
-                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
-                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
-                idleTimeoutSeconds, zhThreshold, enThreshold);
+        return copy(h, port, stores, messagesPerSecond, messageBurst, dataDir, encoders, ranking, headThresholdScale);
     }
 
     public GatewayConfig withStores(List<Path> s) {
-        return new GatewayConfig(host, port, s, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
-                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
-                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
-                idleTimeoutSeconds, zhThreshold, enThreshold);
+        return copy(host, port, s, messagesPerSecond, messageBurst, dataDir, encoders, ranking, headThresholdScale);
     }
 
     public GatewayConfig withRate(double perSecond, int burst) {
-        return new GatewayConfig(host, port, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
-                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
-                perSecond, burst, maxPendingPerConnection, maxConversations, conversationTtl,
-                idleTimeoutSeconds, zhThreshold, enThreshold);
+        return copy(host, port, stores, perSecond, burst, dataDir, encoders, ranking, headThresholdScale);
     }
 
     public static final String USAGE = """
@@ -127,8 +188,20 @@ public record GatewayConfig(
               --max-conversations N    conversations kept in memory (default 1000000)
               --conversation-ttl-min N minutes a quiet conversation is kept (default 30)
               --idle-timeout N         seconds without traffic before a connection is closed (default 300)
-              --zh-threshold X         answer threshold for the Chinese encoder's cosine score (default 0.62)
-              --en-threshold X         answer threshold for the English encoder's cosine score (default 0.45)
+              --data-dir DIR           where trained intent models and index snapshots are kept, so a restart
+                                       neither retrains nor re-embeds (default: $NECTAR_DATA_DIR, else ./data;
+                                       ops/run uses data/ in the repository)
+              --encoders LANG=A[,B]    sentence encoders of a language, the first one also builds its index
+                                       (repeatable; default zh=bge-small-zh, every other language
+                                       bge-small-en; bundled: bge-small-zh, minilm-l6, bge-small-en, e5-small).
+                                       An en= list also serves the other non-Chinese languages
+              --ranking R              head (default: the merchant's trained intent head beside prototype
+                                       vectors, hybrid index for products), hybrid (prototypes by cosine +
+                                       BM25, no head) or vector (prototypes by cosine only)
+              --head-threshold-scale X accept a head's answer at X times its calibrated threshold (default 0.7)
+              --zh-threshold X         answer threshold of the Chinese index encoder's cosine (default 0.62)
+              --en-threshold X         answer threshold of the other languages' index encoder's cosine
+                                       (default: the encoder's own, minilm-l6 0.45, bge-small-en 0.75, e5-small 0.87)
               --help                   print this and exit
             """;
 
@@ -141,8 +214,11 @@ public record GatewayConfig(
                 maxFrame = d.maxFrameBytes, burst = d.messageBurst, pending = d.maxPendingPerConnection,
                 idle = d.idleTimeoutSeconds;
         long wait = d.maxBatchWaitMicros, maxConv = d.maxConversations, ttlMin = d.conversationTtl.toMinutes();
-        double rate = d.messagesPerSecond, zh = d.zhThreshold, en = d.enThreshold;
+        double rate = d.messagesPerSecond, zh = d.zhThreshold, en = d.enThreshold, scale = d.headThresholdScale;
         List<Path> stores = new ArrayList<>();
+        Path data = d.dataDir;
+        Map<String, List<String>> encoders = new LinkedHashMap<>();
+        KnowledgeBase.Ranking ranking = d.ranking;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -184,6 +260,10 @@ public record GatewayConfig(
                     case "--idle-timeout" -> idle = Integer.parseInt(v);
                     case "--zh-threshold" -> zh = Double.parseDouble(v);
                     case "--en-threshold" -> en = Double.parseDouble(v);
+                    case "--data-dir" -> data = Path.of(v);
+                    case "--encoders" -> encoders.putAll(parseEncoders(v));
+                    case "--ranking" -> ranking = KnowledgeBase.Ranking.parse(v);
+                    case "--head-threshold-scale" -> scale = Double.parseDouble(v);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
                 }
             } catch (NumberFormatException e) {
@@ -195,7 +275,26 @@ public record GatewayConfig(
         }
         return new GatewayConfig(host, port, stores, eventLoops, workers, queue, batch, wait, cache,
                 d.searchThreads, d.searchQueue, maxText, maxFrame, rate, burst, pending, maxConv,
-                Duration.ofMinutes(ttlMin), idle, zh, en);
+                Duration.ofMinutes(ttlMin), idle, zh, en, data, encoders, ranking, scale);
+    }
+
+    /** {@code en=minilm-l6,bge-small-en} (several languages: {@code en=a,b;zh=c}). */
+    static Map<String, List<String>> parseEncoders(String v) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String part : v.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--encoders needs LANG=ENCODER[,ENCODER...], got '" + part + "'");
+            }
+            List<String> names = new ArrayList<>();
+            for (String n : part.substring(eq + 1).split(",")) {
+                if (!n.isBlank()) {
+                    names.add(n.strip());
+                }
+            }
+            out.put(part.substring(0, eq).strip(), names);
+        }
+        return out;
     }
 
     /** Thrown by {@link #fromArgs} when the user asked for help. */

@@ -1,17 +1,40 @@
 package io.nectar.gateway.knowledge;
 
+import io.nectar.nlu.encoder.EncoderSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Picks the sentence encoder for a language: the configured one, else the default. Vectors of
- * different encoders are not comparable, so a store's lines and a question in the same language always
- * go through the same encoder. Immutable.
+ * Picks the sentence encoders for a language: the configured list, else the default list. The first
+ * encoder of a language is its <em>primary</em> one: the store's index space for that language (FAQ and
+ * flow prototypes, products, promotions) is built with it; every encoder of the list feeds the
+ * language's intent head. Vectors of different encoders are not comparable, so a store's lines and a
+ * question in the same language always go through the same encoders. Immutable.
  */
 public final class EncoderRouter {
 
-    private final Map<String, String> byLanguage;
-    private final String defaultEncoder;
+    /** Chinese: bge-small-zh (decision 2). */
+    public static final List<String> DEFAULT_ZH = List.of(EncoderSpec.BGE_SMALL_ZH.name());
+    /** Every other language: see docs/decisions.md for how the default English list was chosen. */
+    public static final List<String> DEFAULT_OTHER = List.of(EncoderSpec.BGE_SMALL_EN.name());
+
+    /**
+     * Cosine answer thresholds of the bundled encoders' prototype scores (sharpness in {@code scale}).
+     * MiniLM and bge-small-zh from the demo store's leave-one-out check (decision 5); bge-small-en and
+     * e5-small chosen on held-out CLINC150 training utterances (decision 39).
+     */
+    public static final Map<String, Calibration> DEFAULT_CALIBRATIONS = Map.of(
+            EncoderSpec.BGE_SMALL_ZH.name(), new Calibration(0.62, 0.03),
+            EncoderSpec.MINILM_L6.name(), new Calibration(0.45, 0.04),
+            EncoderSpec.BGE_SMALL_EN.name(), new Calibration(0.75, 0.03),
+            EncoderSpec.E5_SMALL.name(), new Calibration(0.87, 0.015));
+
+    private final Map<String, List<String>> byLanguage;
+    private final List<String> defaultEncoders;
     private final Map<String, Calibration> calibrations;
 
     /**
@@ -30,14 +53,38 @@ public final class EncoderRouter {
         }
     }
 
-    public EncoderRouter(Map<String, String> byLanguage, String defaultEncoder, Map<String, Calibration> calibrations) {
-        this.byLanguage = Map.copyOf(byLanguage);
-        this.defaultEncoder = defaultEncoder;
+    /**
+     * @param byLanguage      encoders per language code, primary first
+     * @param defaultEncoders encoders of any other language
+     * @param calibrations    per encoder name
+     */
+    public EncoderRouter(Map<String, List<String>> byLanguage, List<String> defaultEncoders, Map<String, Calibration> calibrations) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        byLanguage.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                throw new IllegalArgumentException("language " + k + " needs at least one encoder");
+            }
+            copy.put(k, List.copyOf(v));
+        });
+        if (defaultEncoders.isEmpty()) {
+            throw new IllegalArgumentException("the default encoder list is empty");
+        }
+        this.byLanguage = Map.copyOf(copy);
+        this.defaultEncoders = List.copyOf(defaultEncoders);
         this.calibrations = Map.copyOf(calibrations);
+        for (String e : encoders()) {
+            calibration(e);
+        }
     }
 
+    /** The encoders of a language, primary first. */
+    public List<String> encodersFor(String lang) {
+        return byLanguage.getOrDefault(lang, defaultEncoders);
+    }
+
+    /** The primary encoder of a language: the one its index space uses. */
     public String encoderFor(String lang) {
-        return byLanguage.getOrDefault(lang, defaultEncoder);
+        return encodersFor(lang).get(0);
     }
 
     public Calibration calibration(String encoder) {
@@ -50,8 +97,18 @@ public final class EncoderRouter {
 
     /** Encoders this router may pick. */
     public List<String> encoders() {
-        java.util.LinkedHashSet<String> s = new java.util.LinkedHashSet<>(byLanguage.values());
-        s.add(defaultEncoder);
+        LinkedHashSet<String> s = new LinkedHashSet<>();
+        byLanguage.values().forEach(s::addAll);
+        s.addAll(defaultEncoders);
         return List.copyOf(s);
+    }
+
+    /** Encoders needed for these languages (primary ones first), in a stable order. */
+    public List<String> encodersFor(Iterable<String> languages) {
+        LinkedHashSet<String> s = new LinkedHashSet<>();
+        for (String l : languages) {
+            s.addAll(encodersFor(l));
+        }
+        return new ArrayList<>(s);
     }
 }

@@ -31,12 +31,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * End-to-end FAQ answer quality over the real WebSocket protocol, on a CLINC150-style labelled file.
  * Two commands (see ops/faq-eval, which runs both around a gateway):
  * <pre>
- *   build-store TRAIN.jsonl DIR [--per-entry 11]
+ *   build-store TRAIN.jsonl DIR [--per-entry 11] [--tune FILE [--tune-per-entry 20]]
  *       writes DIR/store.yaml and DIR/faq.jsonl: one FAQ entry per intent, its first training utterance
- *       the question and the next ones its paraphrases (out-of-scope "oos" lines are left out)
+ *       the question and the next ones its paraphrases (out-of-scope "oos" lines are left out); with
+ *       --tune also FILE: the next 20 training utterances of every intent and all out-of-scope training
+ *       utterances, held-out questions for choosing settings without looking at the validation split
  *   ask WS_URL QUESTIONS.jsonl [--connections 8] [--window 8]
  *       asks every question over WebSocket, compares each reply's {@code ref} with the question's intent
  *       (out-of-scope questions should get {@code source: fallback}), prints a report and a final JSON line
+ *   ask-each WS_URL EXPECTED.jsonl
+ *       asks each {@code {"text","expect"}} question in a fresh conversation; {@code expect} lists the
+ *       acceptable readings separated by {@code |}: an FAQ id, SKU, promotion id or flow id (matched with
+ *       the reply's {@code intent} or {@code ref}), or {@code fallback}. Prints one row per question and a
+ *       final JSON line
  * </pre>
  * A command-line tool: it blocks its main thread while Vert.x event loops carry the traffic.
  */
@@ -51,7 +58,8 @@ public final class FaqEval {
         Locale.setDefault(Locale.ROOT);
         if (args.length < 3) {
             System.err.println("usage: FaqEval build-store TRAIN.jsonl DIR [--per-entry 11]\n"
-                    + "       FaqEval ask WS_URL QUESTIONS.jsonl [--connections 8] [--window 8]");
+                    + "       FaqEval ask WS_URL QUESTIONS.jsonl [--connections 8] [--window 8]\n"
+                    + "       FaqEval ask-each WS_URL EXPECTED.jsonl");
             System.exit(2);
         }
         Map<String, String> opts = new LinkedHashMap<>();
@@ -59,8 +67,14 @@ public final class FaqEval {
             opts.put(args[i], args[i + 1]);
         }
         switch (args[0]) {
-            case "build-store" -> buildStore(Path.of(args[1]), Path.of(args[2]),
-                    Integer.parseInt(opts.getOrDefault("--per-entry", "11")));
+            case "build-store" -> {
+                buildStore(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(opts.getOrDefault("--per-entry", "11")));
+                if (opts.containsKey("--tune")) {
+                    writeTuning(Path.of(args[1]), Path.of(opts.get("--tune")), Integer.parseInt(opts.getOrDefault("--per-entry", "11")),
+                            Integer.parseInt(opts.getOrDefault("--tune-per-entry", "20")));
+                }
+            }
+            case "ask-each" -> System.exit(askEach(URI.create(args[1]), Path.of(args[2])));
             case "ask" -> {
                 int code = ask(URI.create(args[1]), Path.of(args[2]),
                         Integer.parseInt(opts.getOrDefault("--connections", "8")),
@@ -127,6 +141,97 @@ public final class FaqEval {
     }
 
     record Reply(String source, String ref, double confidence, long micros) {
+    }
+
+    static void writeTuning(Path train, Path out, int skip, int perEntry) throws IOException {
+        Map<String, List<String>> byIntent = new LinkedHashMap<>();
+        List<String> oos = new ArrayList<>();
+        for (Question q : read(train)) {
+            if (q.inScope()) {
+                byIntent.computeIfAbsent(q.intent(), k -> new ArrayList<>()).add(q.text());
+            } else {
+                oos.add(q.text());
+            }
+        }
+        int n = 0;
+        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, List<String>> e : byIntent.entrySet()) {
+                List<String> l = e.getValue();
+                for (String t : l.subList(Math.min(skip, l.size()), Math.min(skip + perEntry, l.size()))) {
+                    w.write(JSON.writeValueAsString(JSON.createObjectNode().put("text", t).put("intent", e.getKey())) + "\n");
+                    n++;
+                }
+            }
+            for (String t : oos) {
+                w.write(JSON.writeValueAsString(JSON.createObjectNode().put("text", t).put("intent", "oos")) + "\n");
+            }
+        }
+        System.out.printf("wrote %d held-out in-scope and %d out-of-scope training utterances to %s%n", n, oos.size(), out);
+    }
+
+    /** Asks each question in its own conversation, one at a time, and checks the reading. */
+    static int askEach(URI url, Path file) throws Exception {
+        List<JsonNode> items = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                items.add(JSON.readTree(line));
+            }
+        }
+        Vertx vertx = Vertx.vertx();
+        int right = 0, fallbackExpected = 0, fallbackRight = 0;
+        try {
+            WebSocketClient client = vertx.createWebSocketClient();
+            for (JsonNode item : items) {
+                String text = item.get("text").asText();
+                List<String> expect = List.of(item.get("expect").asText().split("\\|"));
+                java.util.concurrent.CompletableFuture<JsonObject> reply = new java.util.concurrent.CompletableFuture<>();
+                ClientWebSocket ws = client.webSocket();
+                ws.textMessageHandler(t -> {
+                    JsonObject f = new JsonObject(t);
+                    if ("welcome".equals(f.getString("type"))) {
+                        ws.writeTextMessage(new JsonObject().put("type", "message").put("id", "q").put("text", text).encode());
+                    } else if ("q".equals(f.getString("replyTo"))) {
+                        reply.complete(f);
+                    }
+                });
+                ws.connect(new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort())
+                        .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery())))
+                        .onFailure(reply::completeExceptionally);
+                JsonObject r = reply.get(60, TimeUnit.SECONDS);
+                ws.close();
+                String source = r.getString("source", r.getString("code"));
+                java.util.Set<String> got = new java.util.HashSet<>();
+                if (r.getString("intent") != null) {
+                    got.add(r.getString("intent"));
+                }
+                if (r.getString("ref") != null) {
+                    got.add(r.getString("ref"));
+                }
+                if ("fallback".equals(source)) {
+                    got = java.util.Set.of("fallback");
+                }
+                boolean ok = expect.stream().anyMatch(got::contains);
+                if (expect.contains("fallback")) {
+                    fallbackExpected++;
+                    fallbackRight += ok ? 1 : 0;
+                }
+                right += ok ? 1 : 0;
+                System.out.printf("%s | %s | %s | %s %s %s %.2f%n", ok ? "ok" : "--", text, String.join("|", expect), source,
+                        r.getString("intent"), r.getString("ref", ""), r.getDouble("confidence", 0.0));
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        System.out.printf("right %d of %d (%.1f%%); of them out-of-scope questions answered with the fallback: %d of %d%n",
+                right, items.size(), 100.0 * right / items.size(), fallbackRight, fallbackExpected);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("questions", items.size());
+        o.put("right", right);
+        o.put("accuracy", round((double) right / items.size()));
+        o.put("fallbackExpected", fallbackExpected);
+        o.put("fallbackRight", fallbackRight);
+        System.out.println(o);
+        return 0;
     }
 
     static int ask(URI url, Path questionsFile, int connections, int window) throws Exception {

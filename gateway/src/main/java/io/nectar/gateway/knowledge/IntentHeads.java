@@ -1,0 +1,202 @@
+package io.nectar.gateway.knowledge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nectar.gateway.store.FaqEntry;
+import io.nectar.gateway.store.Flow;
+import io.nectar.gateway.store.Store;
+import io.nectar.nlu.NluException;
+import io.nectar.nlu.exec.EncoderExecutor;
+import io.nectar.nlu.intent.IntentExample;
+import io.nectar.nlu.intent.IntentModel;
+import io.nectar.nlu.intent.IntentModelInfo;
+import io.nectar.nlu.intent.IntentModelRegistry;
+import io.nectar.nlu.intent.IntentResult;
+import io.nectar.nlu.intent.IntentTrainer;
+import io.nectar.nlu.intent.TrainedIntentModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The merchants' intent heads (decision 37): one per merchant and language, trained with
+ * {@link IntentTrainer} on the store's FAQ phrasings (intent {@code faq:<id>}), flow trigger phrasings
+ * ({@code flow:<id>}) and the built-in small talk, kept in an {@link IntentModelRegistry} under the node's
+ * data directory. A head whose saved version was trained on the same examples with the same encoders is
+ * loaded instead of trained again, so a restart does not retrain.
+ * <p>
+ * The head's own out-of-scope threshold comes from held-out folds of the merchant's data; the gateway
+ * accepts at {@code thresholdScale} × that threshold (tuned once on held-out CLINC150 training data,
+ * decision 38) and maps the head's probability to a confidence that is 0.5 exactly there.
+ * <p>
+ * Threads: {@link #install} is blocking CPU and file work (the start-up thread; the trainer's folds use its
+ * own bounded pool). {@link #classify} is tens of microseconds of ONNX work: call it on a worker thread.
+ */
+public final class IntentHeads {
+
+    private static final Logger log = LoggerFactory.getLogger(IntentHeads.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param thresholdScale accept a head's top intent at this multiple of its calibrated threshold
+     * @param training       trainer settings
+     * @param keepVersions   saved versions kept per merchant and language (older ones are deleted)
+     */
+    public record Settings(double thresholdScale, IntentTrainer.Options training, int keepVersions) {
+        public Settings {
+            if (thresholdScale <= 0 || thresholdScale > 2) {
+                throw new IllegalArgumentException("thresholdScale must be in (0, 2]");
+            }
+            if (keepVersions < 1) {
+                throw new IllegalArgumentException("keepVersions must be >= 1");
+            }
+        }
+    }
+
+    /**
+     * A served head.
+     *
+     * @param key       registry key ({@code merchant:lang})
+     * @param threshold the probability at which the gateway accepts the head's top intent
+     * @param encoders  the encoders whose vectors the head takes
+     * @param origin    {@code trained} or {@code loaded} (with the version), for logs
+     */
+    public record Head(String key, double threshold, List<String> encoders, String origin) {
+        /** Piecewise-linear map of the head's probability to a confidence that is 0.5 at {@code threshold}. */
+        public double confidence(double p) {
+            return p >= threshold ? 0.5 + 0.5 * (p - threshold) / (1 - threshold) : 0.5 * p / threshold;
+        }
+    }
+
+    private final IntentModelRegistry registry;
+    private final Path root;
+    private final EncoderExecutor executor;
+    private final Settings settings;
+
+    public IntentHeads(Path root, EncoderExecutor executor, Settings settings) {
+        this.root = root;
+        this.registry = new IntentModelRegistry(root);
+        this.executor = executor;
+        this.settings = settings;
+    }
+
+    public IntentModelRegistry registry() {
+        return registry;
+    }
+
+    /** The training examples of a store in one language: FAQ phrasings and flow triggers, in store order. */
+    public static List<IntentExample> examples(Store store, String lang) {
+        List<IntentExample> out = new ArrayList<>();
+        for (FaqEntry f : store.faqs()) {
+            for (String q : f.questions().getOrDefault(lang, List.of())) {
+                out.add(new IntentExample(q, "faq:" + f.id(), lang));
+            }
+        }
+        for (Flow f : store.flows().flows()) {
+            for (String q : f.phrasings().getOrDefault(lang, List.of())) {
+                out.add(new IntentExample(q, "flow:" + f.id(), lang));
+            }
+        }
+        return out;
+    }
+
+    /** {@code [kind, id]} of a head label, or {@code null} for a label this class did not make. */
+    static String[] split(String label) {
+        int colon = label.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String kind = label.substring(0, colon);
+        return kind.equals("faq") || kind.equals("flow") ? new String[]{kind, label.substring(colon + 1)} : null;
+    }
+
+    /**
+     * Makes the merchant's head for a language current: a saved version trained on exactly these
+     * examples with these encoders, else a newly trained one. Returns {@code null} (and stops serving any
+     * earlier head) when the examples name fewer than two intents. Blocking.
+     */
+    public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames) {
+        String key = merchant + ":" + lang;
+        if (examples.stream().map(IntentExample::intent).distinct().count() < 2) {
+            registry.unload(key);
+            return null;
+        }
+        String hash = IntentExample.hash(examples);
+        String origin = null;
+        List<String> versions = registry.versions(key);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            String version = versions.get(i);
+            if (matches(key, version, hash, encoderNames)) {
+                try {
+                    registry.activate(key, version);
+                    origin = "loaded " + version;
+                    break;
+                } catch (NluException e) {
+                    log.warn("model {} {} unusable ({}); training again", key, version, e.getMessage());
+                }
+            }
+        }
+        if (origin == null) {
+            long t0 = System.nanoTime();
+            TrainedIntentModel model = IntentTrainer.train(examples, executor, encoderNames, settings.training());
+            Path dir = registry.publish(key, model);
+            origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+        }
+        IntentModel current = registry.current(key);
+        prune(key, current.directory().getFileName().toString());
+        double threshold = Math.max(0.02, Math.min(0.95, settings.thresholdScale() * current.info().threshold()));
+        return new Head(key, threshold, List.copyOf(encoderNames), origin);
+    }
+
+    private boolean matches(String key, String version, String hash, List<String> encoderNames) {
+        Path json = root.resolve(key).resolve(version).resolve(IntentModelInfo.FILE);
+        try {
+            JsonNode n = JSON.readTree(json.toFile());
+            List<String> names = new ArrayList<>();
+            n.path("encoders").forEach(e -> names.add(e.path("name").asText()));
+            return hash.equals(n.path("trainingDataHash").asText()) && names.equals(encoderNames);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Deletes all but the newest {@code keepVersions} versions of a key (never the one in use). */
+    private void prune(String key, String inUse) {
+        List<String> versions = registry.versions(key);
+        Set<String> keep = new HashSet<>(versions.subList(Math.max(0, versions.size() - settings.keepVersions()), versions.size()));
+        keep.add(inUse);
+        for (String v : versions) {
+            if (!keep.contains(v)) {
+                deleteTree(root.resolve(key).resolve(v));
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("cannot delete old model {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * The head's reading of a text, or {@code null} when its model is gone. A model swapped out during
+     * the call is looked up again (the registry closes a replaced model once its last call returns).
+     */
+    public IntentResult classify(Head head, Map<String, float[]> vectors, String text) {
+        return registry.classify(head.key(), vectors, text);
+    }
+}
