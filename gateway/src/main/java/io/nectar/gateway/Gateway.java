@@ -143,6 +143,9 @@ public final class Gateway {
             KnowledgeBase knowledge = new KnowledgeBase(executor, router, index, heads, config.ranking(),
                     config.searchThreads(), config.searchQueue());
             closeables.add(0, knowledge);
+            services.metrics().gauge("nectar_degraded_answers_total",
+                    "Messages answered from their words alone (BM25) because the encoders' queue was full",
+                    knowledge::degradedAnswers);
             for (Store store : stores) {
                 knowledge.install(store);
                 services.dialogue().warmUp(store);

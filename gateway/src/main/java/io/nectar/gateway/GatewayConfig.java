@@ -197,7 +197,9 @@ public record GatewayConfig(
                                        An en= list also serves the other non-Chinese languages
               --ranking R              head (default: the merchant's trained intent head beside prototype
                                        vectors, hybrid index for products), hybrid (prototypes by cosine +
-                                       BM25, no head) or vector (prototypes by cosine only)
+                                       BM25, no head), vector (prototypes by cosine only) or lexical
+                                       (BM25 only, no encoder: what any ranking answers with while the
+                                       encoders' queue is full)
               --head-threshold-scale X accept a head's answer at X times its calibrated threshold (default 0.7)
               --zh-threshold X         answer threshold of the Chinese index encoder's cosine (default 0.62)
               --en-threshold X         answer threshold of the other languages' index encoder's cosine

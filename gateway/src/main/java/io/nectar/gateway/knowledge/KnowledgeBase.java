@@ -13,6 +13,7 @@ import io.nectar.index.IndexEntry;
 import io.nectar.index.KnowledgeIndex;
 import io.nectar.index.OpenResult;
 import io.nectar.index.SearchHit;
+import io.nectar.nlu.NluException;
 import io.nectar.index.SpaceContent;
 import io.nectar.nlu.Language;
 import io.nectar.nlu.LanguageIdentifier;
@@ -76,13 +77,18 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         /** prototypes and catalogue by hybrid score (cosine + BM25), no head */
         HYBRID,
         /** prototypes and catalogue by cosine only, no head (the ranking before heads) */
-        VECTOR;
+        VECTOR,
+        /**
+         * prototypes and catalogue by BM25 only, no encoder: what every ranking falls back to while the
+         * encoders are saturated (decision 42); as a setting, for measuring that fallback
+         */
+        LEXICAL;
 
         public static Ranking parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ranking must be head, hybrid or vector, got '" + s + "'");
+                throw new IllegalArgumentException("ranking must be head, hybrid, vector or lexical, got '" + s + "'");
             }
         }
     }
@@ -98,6 +104,11 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     static final double HEAD_GATE = 0.10;
     /** Most confidence a gated head reading keeps: below the answer boundary. */
     static final double GATED_CONFIDENCE = 0.45;
+    /**
+     * The share of a message's BM25 weight an entry must match to be answered without an encoder
+     * (confidence 0.5 there; decision 42).
+     */
+    static final double LEXICAL_THRESHOLD = 0.35;
 
     private final EncoderExecutor encoders;
     private final EncoderRouter router;
@@ -107,6 +118,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     private final Map<String, Merchant> merchants = new ConcurrentHashMap<>();
     private final Map<String, InstallReport> reports = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor searchPool;
+    private final java.util.concurrent.atomic.LongAdder degraded = new java.util.concurrent.atomic.LongAdder();
 
     /** One merchant's serving state, replaced whole on a reload. */
     private record Merchant(Store store, EntityExtractor extractor, LanguageIdentifier languages,
@@ -354,6 +366,9 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                         modelLang = m.store().defaultLanguage();   // a language the store has nothing in
                         space = router.encoderFor(modelLang);
                     }
+                    if (ranking == Ranking.LEXICAL) {
+                        return CompletableFuture.completedFuture(rankLexical(m, text, lang, space));
+                    }
                     List<String> names = ranking == Ranking.HEAD && m.heads().containsKey(modelLang)
                             ? router.encodersFor(modelLang) : List.of(space);
                     List<CompletableFuture<float[]>> parts = new ArrayList<>(names.size());
@@ -361,6 +376,13 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                         parts.add(encoders.encode(name, text));
                     }
                     String fSpace = space, fModelLang = modelLang;
+                    if (parts.stream().anyMatch(KnowledgeBase::refusedAsOverloaded)) {
+                        // the encoders' queue is full (a burst): answer from the words alone, at once, rather
+                        // than refuse; on this search thread, microseconds (decision 42)
+                        parts.forEach(f -> f.cancel(false));
+                        degraded.increment();
+                        return CompletableFuture.completedFuture(rankLexical(m, text, lang, fSpace));
+                    }
                     return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApplyAsync(ignored -> {
                         Map<String, float[]> vectors = new HashMap<>();
                         for (int i = 0; i < names.size(); i++) {
@@ -369,6 +391,41 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                         return rank(m, text, lang, fModelLang, fSpace, vectors);
                     }, searchPool);
                 });
+    }
+
+    /** Whether an encode request was refused at once because the encoders' queue is full. */
+    private static boolean refusedAsOverloaded(CompletableFuture<float[]> f) {
+        if (!f.isCompletedExceptionally()) {
+            return false;
+        }
+        try {
+            f.join();
+            return false;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return e.getCause() instanceof NluException n && n.code() == NluException.Code.OVERLOADED;
+        }
+    }
+
+    /** Messages answered from their words alone because the encoders were saturated. */
+    public long degradedAnswers() {
+        return degraded.sum();
+    }
+
+    /**
+     * Ranks by BM25 only (no vectors, no head) on a search thread: FAQ entries, flows, products and
+     * promotions by the share of the message's term weight they match; the rest as {@link #rank}.
+     */
+    private Understanding rankLexical(Merchant m, String text, String lang, String space) {
+        Store store = m.store();
+        Map<String, Scored> best = new LinkedHashMap<>();
+        for (SearchHit h : index.search(store.merchantId(), space, null, text, TOP_K, io.nectar.index.Ranking.LEXICAL)) {
+            double x = h.lexical();
+            double confidence = x >= LEXICAL_THRESHOLD
+                    ? 0.5 + 0.5 * (x - LEXICAL_THRESHOLD) / (1 - LEXICAL_THRESHOLD) : 0.5 * x / LEXICAL_THRESHOLD;
+            offer(best, new Scored(h.entry().kind().name().toLowerCase(Locale.ROOT), h.entry().target(), confidence,
+                    h.score()), store);
+        }
+        return understanding(m, text, lang, best);
     }
 
     /** Ranks and decides on a search thread. */
@@ -418,17 +475,22 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 }
             }
         }
+        return understanding(m, text, lang, best);
+    }
+
+    private record Scored(String kind, String id, double confidence, double score) {
+    }
+
+    /** The intents by confidence, the answer they give and the message's entities. */
+    private static Understanding understanding(Merchant m, String text, String lang, Map<String, Scored> best) {
         List<Scored> ranked = new ArrayList<>(best.values());
         ranked.sort((a, b) -> Double.compare(b.confidence(), a.confidence()));
         List<Intent> intents = new ArrayList<>(ranked.size());
         for (Scored s : ranked) {
             intents.add(new Intent(s.kind(), s.id(), s.confidence()));
         }
-        return new Understanding(text, lang, intents, decide(store, lang, ranked),
+        return new Understanding(text, lang, intents, decide(m.store(), lang, ranked),
                 m.extractor().extract(text, Language.fromCode(lang), LocalDate.now()));
-    }
-
-    private record Scored(String kind, String id, double confidence, double score) {
     }
 
     /** Keeps the higher confidence per intent; drops intents the store no longer has (a reload under way). */
