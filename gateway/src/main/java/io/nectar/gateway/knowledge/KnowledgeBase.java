@@ -68,7 +68,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KnowledgeBase.class);
     private static final int TOP_K = 20;
     /** Bumped when the index layout of a store (or how it is encoded) changes, so old snapshots are rebuilt. */
-    private static final String LAYOUT = "nectar-store-index-3";
+    private static final String LAYOUT = "nectar-store-index-2";
 
     /** How FAQ entries and flows are ranked. */
     public enum Ranking {

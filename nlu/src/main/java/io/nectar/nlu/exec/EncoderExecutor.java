@@ -62,8 +62,7 @@ public final class EncoderExecutor implements AutoCloseable {
         }
     }
 
-    /** @param alone run in an ONNX run of its own (bulk builds: see {@link #encodeAllBlocking}) */
-    private record Request(String encoder, String text, CompletableFuture<float[]> result, boolean alone) {
+    private record Request(String encoder, String text, CompletableFuture<float[]> result) {
     }
 
     private final Map<String, SentenceEncoder> encoders;
@@ -128,11 +127,6 @@ public final class EncoderExecutor implements AutoCloseable {
     /**
      * Encodes many texts (an index build, say) with the named encoder, in batches, as one future; the
      * texts go through the same bounded queue, so a large build waits for space instead of failing.
-     * Each text runs alone: an int8 encoder's output depends a little on what shares its ONNX run (the
-     * dynamic quantisation scales over the whole batch), so texts batched as they happened to be drained
-     * would give a store's index and intent head slightly different vectors on every build and every node,
-     * and a question near a boundary a different answer. Alone, a stored vector is exactly what the same
-     * text asked on its own gets (decision 43).
      * Blocking: call it from a start-up or worker thread, never from an event loop.
      */
     public List<float[]> encodeAllBlocking(String encoder, List<String> texts) {
@@ -143,7 +137,7 @@ public final class EncoderExecutor implements AutoCloseable {
             }
             CompletableFuture<float[]> f = new CompletableFuture<>();
             try {
-                queue.put(new Request(encoder, TextNormalizer.normalize(text), f, true));
+                queue.put(new Request(encoder, TextNormalizer.normalize(text), f));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new NluException(NluException.Code.CLOSED, "interrupted");
@@ -159,7 +153,7 @@ public final class EncoderExecutor implements AutoCloseable {
 
     private CompletableFuture<float[]> submit(String encoder, String normalized) {
         CompletableFuture<float[]> f = new CompletableFuture<>();
-        if (!queue.offer(new Request(encoder, normalized, f, false))) {
+        if (!queue.offer(new Request(encoder, normalized, f))) {
             rejected.increment();
             f.completeExceptionally(new NluException(NluException.Code.OVERLOADED,
                     "inference queue full (" + options.queueCapacity() + " waiting)"));
@@ -213,22 +207,8 @@ public final class EncoderExecutor implements AutoCloseable {
         }
         for (Map.Entry<String, List<Request>> group : byEncoder.entrySet()) {
             List<Request> requests = group.getValue();
-            SentenceEncoder.Session session = sessions.get(group.getKey());
-            if (requests.stream().anyMatch(Request::alone)) {
-                List<Request> batched = new ArrayList<>(requests.size());
-                for (Request r : requests) {
-                    if (r.alone()) {
-                        runChunk(session, List.of(r));
-                    } else {
-                        batched.add(r);
-                    }
-                }
-                requests = batched;
-            }
-            if (requests.size() <= 1) {
-                if (!requests.isEmpty()) {
-                    runChunk(session, requests);
-                }
+            if (requests.size() == 1) {
+                runChunk(sessions.get(group.getKey()), requests);
                 continue;
             }
             // One ONNX run pads every sentence to the longest: sorted by length and cut where a sentence is
@@ -243,7 +223,7 @@ public final class EncoderExecutor implements AutoCloseable {
                 while (to < requests.size() && requests.get(to).text().length() <= limit) {
                     to++;
                 }
-                runChunk(session, requests.subList(from, to));
+                runChunk(sessions.get(group.getKey()), requests.subList(from, to));
                 from = to;
             }
         }

@@ -164,27 +164,4 @@ class EncoderExecutorTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, () -> ex.encode(encoder.name(), "hi").join());
         assertEquals(NluException.Code.CLOSED, ((NluException) e.getCause()).code());
     }
-
-    @Test
-    void bulkEncodingGivesEachTextExactlyItsOwnAloneVector() throws Exception {
-        // mixed lengths, as a store's phrasings are: batched int8 runs would change every vector a little
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 96; i++) {
-            texts.add(i % 4 == 0 ? "hi " + i : "could you tell me when parcel number " + i + " will be delivered to my home address");
-        }
-        float[][] alone = new float[texts.size()][];
-        try (SentenceEncoder.Session s = encoder.newSession()) {
-            for (int i = 0; i < texts.size(); i++) {
-                alone[i] = s.encode(List.of(io.nectar.nlu.TextNormalizer.normalize(texts.get(i))))[0];
-            }
-        }
-        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(2, 4096, 32, 2000, 0))) {
-            for (int round = 0; round < 2; round++) {
-                List<float[]> bulk = ex.encodeAllBlocking(encoder.name(), texts);
-                for (int i = 0; i < texts.size(); i++) {
-                    assertTrue(java.util.Arrays.equals(alone[i], bulk.get(i)), "text " + i + " differs from its alone vector");
-                }
-            }
-        }
-    }
 }
