@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,8 @@ public final class NluPipeline implements AutoCloseable {
 
     /**
      * Encodes and classifies one message of a merchant in a known language (see {@link LanguageIdentifier}).
-     * The future completes on an inference thread.
+     * The future completes on an {@code nlu-intent} thread (or, when encoding failed, where that failure
+     * was seen).
      */
     public CompletableFuture<Understanding> understand(String merchant, Language language, String text) {
         List<String> names = config.encoders().getOrDefault(language, List.of());
@@ -73,13 +75,20 @@ public final class NluPipeline implements AutoCloseable {
             parts.add(executor.encode(name, text));
         }
         String key = modelKey(merchant, language);
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenCompose(ignored -> {
+        // `out` is completed by the head task itself, so a result always arrives on an nlu-intent thread
+        // (a future chained after it could complete on whichever thread attached it)
+        CompletableFuture<Understanding> out = new CompletableFuture<>();
+        CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                out.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+                return;
+            }
             Map<String, float[]> vectors = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 vectors.put(names.get(i), parts.get(i).join());
             }
             String first = names.isEmpty() ? null : names.get(0);
-            CompletableFuture<Understanding> out = new CompletableFuture<>();
             try {
                 heads.execute(() -> {
                     try {
@@ -94,8 +103,8 @@ public final class NluPipeline implements AutoCloseable {
                 out.completeExceptionally(new NluException(NluException.Code.OVERLOADED,
                         "intent queue full (" + config.headQueue() + " waiting)"));
             }
-            return out;
         });
+        return out;
     }
 
     @Override
