@@ -299,13 +299,21 @@ final class VirtualUser {
 
     // ---- ask / ping ----
 
+    /** A request on a closed socket: counted as {@code not_connected} and the user ends. */
+    private boolean notConnected(Stats.Metric metric) {
+        if (isOpen()) {
+            return false;
+        }
+        run.stats().ko(metric, "not_connected", -1);
+        kos++;
+        endUser();
+        return true;
+    }
+
     /** Sends the message; false when the user now waits (the usual case). */
     private boolean ask(Action.Ask a) {
         Stats.Metric metric = run.stats().metric(a.name(), Stats.Kind.REQUEST);
-        if (!isOpen()) {
-            run.stats().ko(metric, "not_connected", -1);
-            kos++;
-            endUser();
+        if (notConnected(metric)) {
             return false;
         }
         String msgId = "m" + id + "-" + (++messageSeq);
@@ -318,10 +326,7 @@ final class VirtualUser {
     /** Sends without waiting; true to go on with the next step at once. */
     private boolean send(Action.Send a) {
         Stats.Metric metric = run.stats().metric(a.name(), Stats.Kind.REQUEST);
-        if (!isOpen()) {
-            run.stats().ko(metric, "not_connected", -1);
-            kos++;
-            endUser();
+        if (notConnected(metric)) {
             return false;
         }
         String msgId = "m" + id + "-" + (++messageSeq);
@@ -399,10 +404,7 @@ final class VirtualUser {
 
     private boolean ping(Action.Ping p) {
         Stats.Metric metric = run.stats().metric(p.name(), Stats.Kind.REQUEST);
-        if (!isOpen()) {
-            run.stats().ko(metric, "not_connected", -1);
-            kos++;
-            endUser();
+        if (notConnected(metric)) {
             return false;
         }
         await(PONG, p, metric, null, p.timeout().toMillis());
