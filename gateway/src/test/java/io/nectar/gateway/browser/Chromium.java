@@ -159,18 +159,41 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /** Deletes the temporary profile; a file that vanishes meanwhile (a lock, a temp file) is already gone. */
+    private void deleteProfile() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                return;
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 2) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         try {
             page.close();
         } finally {
+            // Chromium's helper processes (network service, renderers) outlive the browser process by a
+            // moment and keep writing into the profile: stop and wait for all of them before deleting it
+            List<ProcessHandle> helpers = process.descendants().toList();
             process.destroy();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            for (ProcessHandle h : helpers) {
+                h.destroy();
+                try {
+                    h.onExit().get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    h.destroyForcibly();
+                }
             }
+            deleteProfile();
         }
     }
 }
