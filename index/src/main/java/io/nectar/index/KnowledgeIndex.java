@@ -250,6 +250,22 @@ public final class KnowledgeIndex implements AutoCloseable {
         return s.search(query, queryText == null ? "" : queryText, k, ranking, hybrid);
     }
 
+    /**
+     * Cosine similarity of {@code query} and the tenant's entry {@code entryId} in this space (an exact
+     * dot product, whatever the index kind); {@code NaN} when the tenant has no such entry.
+     */
+    public float score(String tenant, String space, String entryId, float[] query) {
+        Space s = space(tenant, space);
+        if (s == null) {
+            return Float.NaN;
+        }
+        if (query.length != s.dimension()) {
+            throw new IllegalArgumentException("query has " + query.length + " dimensions, space " + space
+                    + " has " + s.dimension());
+        }
+        return s.vectors().score(entryId, query);
+    }
+
     private Space space(String tenant, String space) {
         Tenant t = tenants.get(tenant);
         if (t == null) {

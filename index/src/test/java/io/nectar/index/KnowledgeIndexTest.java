@@ -56,6 +56,30 @@ class KnowledgeIndexTest {
     }
 
     @Test
+    void scoreIsTheExactCosineOfOneOfTheTenantsOwnEntries() {
+        IndexConfig config = IndexConfig.defaults().withExactThreshold(100).withHnsw(new HnswParams(8, 50, 50, 2));
+        try (KnowledgeIndex index = new KnowledgeIndex(config)) {
+            Random r = new Random(7);
+            List<IndexEntry> a = randomEntries(r, 300, 16, "a");
+            index.replace("a", "enc", 16, a);
+            index.replace("b", "enc", 2, List.of(entry("b1", "blue hat", 0, 1)));
+            assertEquals("hnsw", index.spaceKind("a", "enc"));
+            float[] q = randomUnit(r, 16);
+            for (IndexEntry e : a.subList(0, 20)) {
+                float expected = 0;
+                for (int d = 0; d < 16; d++) {
+                    expected += q[d] * e.vector()[d];
+                }
+                assertEquals(expected, index.score("a", "enc", e.id(), q), 1e-5f, e.id());
+            }
+            assertTrue(Float.isNaN(index.score("a", "enc", "b1", q)), "another tenant's entry");
+            assertTrue(Float.isNaN(index.score("b", "enc", a.get(0).id(), unit(1, 0))), "another tenant's entry");
+            assertTrue(Float.isNaN(index.score("c", "enc", a.get(0).id(), q)), "unknown tenant");
+            assertTrue(Float.isNaN(index.score("a", "other", a.get(0).id(), q)), "unknown space");
+        }
+    }
+
+    @Test
     void upsertIsVisibleToTheNextSearch() {
         try (KnowledgeIndex index = new KnowledgeIndex()) {
             index.upsert("shop", "enc", entry("x", "x", 1, 0));
