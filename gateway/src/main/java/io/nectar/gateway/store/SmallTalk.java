@@ -26,8 +26,14 @@ public final class SmallTalk {
         return s.faqs();
     }
 
-    /** The store with the built-in small talk added where it has no entry of the same id. */
+    /**
+     * The store with the built-in small talk added where it has no entry of the same id; the store as it
+     * is when it turned small talk off ({@code smallTalk: false}).
+     */
     public static Store addTo(Store store) {
+        if (!store.smallTalk()) {
+            return store;
+        }
         Set<String> own = new HashSet<>();
         store.faqs().forEach(f -> own.add(f.id()));
         List<FaqEntry> faqs = new ArrayList<>(store.faqs());

@@ -12,12 +12,14 @@ import java.util.Map;
  * @param agentToken     bearer token of the merchant's human agents for the handoff API, or {@code null}
  * @param flows          dialogue flows and action settings ({@code flows.yaml})
  * @param backend        the demo backend's seed data ({@code backend.yaml}) as plain maps and lists, or empty
+ * @param smallTalk      whether the built-in small talk is added ({@code smallTalk: false} in store.yaml when the
+ *                       merchant's own FAQ covers greetings, thanks, goodbyes and "are you a bot?")
  */
 public record Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
                     String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
                     Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
                     List<Product> products, List<Promotion> promotions, String orderIdPattern,
-                    String agentToken, FlowSet flows, Map<String, Object> backend) {
+                    String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk) {
 
     public Store {
         flows = flows == null ? FlowSet.NONE : flows;
@@ -61,13 +63,13 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
     /** The store with its FAQ replaced (built-in entries added, say). */
     public Store withFaqs(List<FaqEntry> newFaqs) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend);
+                newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend, smallTalk);
     }
 
     /** The store with other dialogue flows. */
     public Store withFlows(FlowSet newFlows) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend);
+                faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend, smallTalk);
     }
 
     /** The variant with this SKU and its product, or {@code null}. */

@@ -159,11 +159,15 @@ public final class StoreReader {
             throw new StoreException(BACKEND + ": expected a mapping at the top level (orders: [...])");
         }
         Map<String, Object> backend = backendYaml == null ? Map.of() : plainMap(backendYaml);
+        JsonNode smallTalk = store.path("smallTalk");
+        if (!smallTalk.isMissingNode() && !smallTalk.isBoolean()) {
+            throw new StoreException(STORE + ": 'smallTalk' must be true or false");
+        }
         return new Store(merchant, name, defaultLanguage, languages, text(store, "currency", "CNY"),
                 store.has("greeting") ? localized(store.get("greeting"), STORE + " greeting", defaultLanguage) : Localized.EMPTY,
                 store.has("fallback") ? localized(store.get("fallback"), STORE + " fallback", defaultLanguage) : Localized.EMPTY,
                 facts, colors, new ArrayList<>(faqs.values()), products, promotions, orderIdPattern,
-                agentToken == null ? null : agentToken.strip(), flows, backend);
+                agentToken == null ? null : agentToken.strip(), flows, backend, smallTalk.asBoolean(true));
     }
 
     // ---- flows.yaml ----

@@ -107,4 +107,24 @@ class StoreReaderTest {
         Store twice = SmallTalk.addTo(with);
         assertEquals(with.faqs().size(), twice.faqs().size());
     }
+
+    @Test
+    void aStoreCanTurnTheBuiltInSmallTalkOff(@TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("own-small-talk"));
+        Files.writeString(dir.resolve("faq.jsonl"), """
+                {"id":"hello","question":"hello there","paraphrases":["good morning"],"answer":"Hi!","lang":"en"}
+                {"id":"pay","question":"How can I pay?","answer":"By card.","lang":"en"}
+                """);
+        Files.writeString(dir.resolve("store.yaml"), "merchant: own\nsmallTalk: false\n");
+        Store off = SmallTalk.addTo(new DirectoryStoreSource(dir).load().get(0));
+        assertEquals(List.of("hello", "pay"), off.faqs().stream().map(FaqEntry::id).toList());
+
+        Files.writeString(dir.resolve("store.yaml"), "merchant: own\n");
+        Store on = SmallTalk.addTo(new DirectoryStoreSource(dir).load().get(0));
+        assertTrue(on.faq("smalltalk-greeting") != null, "small talk is on unless turned off");
+
+        Files.writeString(dir.resolve("store.yaml"), "merchant: own\nsmallTalk: sometimes\n");
+        StoreException e = assertThrows(StoreException.class, () -> new DirectoryStoreSource(dir).load());
+        assertTrue(e.getMessage().contains("smallTalk"), e.getMessage());
+    }
 }
