@@ -33,8 +33,14 @@ public final class Lexicon {
     private static final Pattern COMPLAINT_EN = Pattern.compile("(?i)\\b(complaint|complain|terrible|useless|ridiculous|scam|"
             + "angry|furious|worst|wtf|sue you|lawyer|unacceptable|disgusting|rip[- ]?off|fraud|pathetic|stupid bot|hate this)\\b");
     private static final List<String> HUMAN_ZH = List.of("转人工", "人工客服", "找人工", "要人工", "真人客服", "找真人", "人工服务");
-    private static final Pattern HUMAN_EN = Pattern.compile(
-            "(?i)\\b(human agent|real person|talk to (a|an) (human|person|agent)|speak to (a|an) (human|person|agent)|live agent|representative)\\b");
+    /**
+     * A request for a person, not a question about the bot: "can I speak to a real person?" and "I want a
+     * real person" hand off, "are you a real person?" and "am I speaking with a real person" do not.
+     */
+    private static final Pattern HUMAN_EN = Pattern.compile("(?i)\\b(human agent|live agent|representative"
+            + "|(talk|speak|chat) (to|with) (a|an|some) ?(real )?(human|person|agent|one)"
+            + "|(want|need|get me|give me|connect me (to|with)|transfer me to) (a|an) (real )?(human|person|agent)"
+            + "|real person,? please)\\b|^real person$");
     private static final List<String> PRICE_ZH = List.of("多少钱", "什么价", "价格", "几块钱", "卖多少", "多钱", "售价");
     private static final Pattern PRICE_EN = Pattern.compile("(?i)\\b(how much|price|cost)\\b");
     private static final Pattern PRICE_ALONE = Pattern.compile("(?i)^(多少钱|价格|价格呢|什么价|how much|how much\\?|price|price\\?|the price)$");
