@@ -22,9 +22,10 @@ class OverloadedEncodersTest {
 
     @Test
     void aFullEncoderQueueAnswersFromTheWordsInsteadOfRefusing(@TempDir Path tmp) throws Exception {
-        // one encoder thread, room for one waiting request and no cache: any concurrency overflows it
+        // one encoder thread, room for one waiting question (an English question is two encoder requests:
+        // bge-small-en and e5-small) and no cache: any concurrency overflows it
         GatewayConfig config = GatewayConfig.fromArgs(new String[]{"--port", "0", "--host", "127.0.0.1",
-                "--encoder-workers", "1", "--encoder-queue", "1", "--encoder-cache", "0", "--rate", "1000", "--burst", "1000",
+                "--encoder-workers", "1", "--encoder-queue", "2", "--encoder-cache", "0", "--rate", "1000", "--burst", "1000",
                 "--data-dir", tmp.toString()});
         Gateway g = Gateway.start(config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         Vertx client = Vertx.vertx();

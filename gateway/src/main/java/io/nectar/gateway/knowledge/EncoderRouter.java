@@ -20,7 +20,7 @@ public final class EncoderRouter {
     /** Chinese: bge-small-zh (decision 2). */
     public static final List<String> DEFAULT_ZH = List.of(EncoderSpec.BGE_SMALL_ZH.name());
     /** Every other language: see docs/decisions.md for how the default English list was chosen. */
-    public static final List<String> DEFAULT_OTHER = List.of(EncoderSpec.BGE_SMALL_EN.name());
+    public static final List<String> DEFAULT_OTHER = List.of(EncoderSpec.BGE_SMALL_EN.name(), EncoderSpec.E5_SMALL.name());
 
     /**
      * Cosine answer thresholds of the bundled encoders' prototype scores (sharpness in {@code scale}).

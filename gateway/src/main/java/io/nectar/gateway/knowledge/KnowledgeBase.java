@@ -51,9 +51,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in that store.
  * <p>
  * Ranking ({@link Ranking#HEAD}, the default): the merchant's intent head for the message's language
- * ranks FAQ entries and flows with calibrated confidences; the merchant's index (hybrid: cosine plus
- * BM25 over the entries' texts) ranks products and promotions, and also FAQ and flow prototypes, whose
- * cosine confidence stands beside the head's (the higher of the two counts). An entry named by an
+ * decides among FAQ entries and flows, and the message's cosine to the chosen entry's prototype decides
+ * whether it is answered at all (decision 44): a reading's confidence is that cosine through the
+ * encoder's calibration, moved down by {@link #HEAD_GATE}, and never above the head's first reading's.
+ * Prototypes no longer answer on their own beside a head. The merchant's index
+ * (hybrid: cosine plus BM25 over the entries' texts) ranks products and promotions. An entry named by an
  * identifier (a SKU) gets confidence near 1, so it beats any FAQ reading. {@link Ranking#HYBRID} and
  * {@link Ranking#VECTOR} leave the head out (for comparison; decision 37 and BENCHMARKS.md).
  * <p>
@@ -96,13 +98,12 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     /** Confidence of an entry named by an identifier (its SKU or code in the message). */
     static final double IDENTIFIER_CONFIDENCE = 0.99;
     /**
-     * The head's reading of an FAQ entry or flow counts as an answer only when the message's cosine to
-     * that entry's prototype is at most this far below the encoder's threshold (decision 38): on held-out
-     * CLINC150 data this sent more out-of-scope questions to the fallback at no cost in scope, and it
-     * keeps a head trained on a handful of phrasings from answering what is nothing like any of them.
-     * 0.08 since decision 43 (0.10 before).
+     * How far below the encoder's answer threshold the message's cosine to an FAQ entry's or flow's
+     * prototype may be for the head's reading of it to be answered (decision 44; 0.10 in decision 38,
+     * 0.08 in 43, when it was a gate beside the head's own probability threshold). Chosen on held-out
+     * CLINC150 training questions, never the validation split.
      */
-    static final double HEAD_GATE = 0.08;
+    static final double HEAD_GATE = 0.06;
     /** Most confidence a gated head reading keeps: below the answer boundary. */
     static final double GATED_CONFIDENCE = 0.45;
     /**
@@ -441,6 +442,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         float boost = index.config().hybrid().identifierBoost();
         Map<String, Scored> best = new LinkedHashMap<>();
         Map<String, Float> prototypeCosine = new HashMap<>();
+        IntentHeads.Head head = ranking == Ranking.HEAD ? m.heads().get(modelLang) : null;
         for (SearchHit h : hits) {
             EntryKind kind = h.entry().kind();
             double confidence;
@@ -449,9 +451,14 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
             if (identifier) {
                 confidence = IDENTIFIER_CONFIDENCE;
             } else if (ranking == Ranking.HEAD && (kind == EntryKind.FAQ || kind == EntryKind.FLOW)) {
-                // prototypes count by their cosine beside the head: lexical overlap between FAQ phrasings
-                // made unrelated questions look answered on held-out data (decision 38)
+                // prototypes count by their cosine: lexical overlap between FAQ phrasings made unrelated
+                // questions look answered on held-out data (decision 38). Beside a head they only rank
+                // and gate the head's readings (decision 44): the head chose better among entries than
+                // the nearest prototype, and the higher-of-two rule let close prototypes override it.
                 confidence = cal.confidence(h.cosine());
+                if (head != null) {
+                    confidence = Math.min(confidence, GATED_CONFIDENCE);
+                }
             } else {
                 confidence = cal.confidence(h.score());
             }
@@ -459,20 +466,30 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
             prototypeCosine.merge(k + ":" + h.entry().target(), h.cosine(), Math::max);
             offer(best, new Scored(k, h.entry().target(), confidence, h.score()), store);
         }
-        IntentHeads.Head head = ranking == Ranking.HEAD ? m.heads().get(modelLang) : null;
         if (head != null) {
             IntentResult r = heads.classify(head, vectors, text);
-            if (r != null) {
+            if (r != null && !r.ranked().isEmpty()) {
+                // the head orders its readings; each one's cosine to its entry's prototype says whether
+                // it is close enough to answer. No reading ranks above the head's first (decision 44).
+                double cap = Double.MAX_VALUE;
+                int rank = 0;
                 for (IntentResult.Scored s : r.ranked()) {
                     String[] kindId = IntentHeads.split(s.intent());
-                    if (kindId != null) {
-                        double confidence = head.confidence(s.confidence());
-                        Float cos = prototypeCosine.get(kindId[0] + ":" + kindId[1]);
-                        if (cos == null || cos < cal.threshold() - HEAD_GATE) {
-                            confidence = Math.min(confidence, GATED_CONFIDENCE);
-                        }
-                        offer(best, new Scored(kindId[0], kindId[1], confidence, s.confidence()), store);
+                    if (kindId == null) {
+                        continue;
                     }
+                    Float cos = prototypeCosine.get(kindId[0] + ":" + kindId[1]);
+                    if (cos == null) {
+                        // a reading whose prototype is not among the hits: its exact cosine
+                        float c = index.score(store.merchantId(), space, kindId[0] + ":" + kindId[1] + ":" + modelLang, query);
+                        cos = Float.isNaN(c) ? null : c;
+                    }
+                    double confidence = cos == null
+                            ? Math.min(head.confidence(s.confidence()), GATED_CONFIDENCE)
+                            : cal.confidence(cos + HEAD_GATE);
+                    confidence = Math.min(confidence, cap - 1e-6 * rank++);
+                    cap = Math.min(cap, confidence);
+                    offer(best, new Scored(kindId[0], kindId[1], confidence, s.confidence()), store);
                 }
             }
         }
