@@ -31,14 +31,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * End-to-end FAQ answer quality over the real WebSocket protocol, on a CLINC150-style labelled file.
  * Two commands (see ops/faq-eval, which runs both around a gateway):
  * <pre>
- *   build-store TRAIN.jsonl DIR [--per-entry 11] [--tune FILE [--tune-per-entry 20]]
+ *   build-store TRAIN.jsonl DIR [--per-entry 11] [--small-talk false] [--tune FILE [--tune-per-entry 20]]
  *       writes DIR/store.yaml and DIR/faq.jsonl: one FAQ entry per intent, its first training utterance
- *       the question and the next ones its paraphrases (out-of-scope "oos" lines are left out); with
+ *       the question and the next ones its paraphrases (out-of-scope "oos" lines are left out). The store
+ *       has its own greeting, thanks, goodbye and "are you a bot" entries, so it turns the built-in small
+ *       talk off ({@code smallTalk: false}) unless --small-talk true; with
  *       --tune also FILE: the next 20 training utterances of every intent and all out-of-scope training
  *       utterances, held-out questions for choosing settings without looking at the validation split
- *   ask WS_URL QUESTIONS.jsonl [--connections 8] [--window 8]
- *       asks every question over WebSocket, compares each reply's {@code ref} with the question's intent
- *       (out-of-scope questions should get {@code source: fallback}), prints a report and a final JSON line
+ *   ask WS_URL QUESTIONS.jsonl [--concurrency 64] [--misses FILE]
+ *       asks every question over WebSocket, each in a conversation of its own, 64 at a time; compares each reply's {@code ref} with the question's intent
+ *       (out-of-scope questions should get {@code source: fallback}), prints a report and a final JSON line;
+ *       --misses writes every question not answered right as a JSON line (text, intent, source, ref, confidence)
  *   ask-each WS_URL EXPECTED.jsonl
  *       asks each {@code {"text","expect"}} question in a fresh conversation; {@code expect} lists the
  *       acceptable readings separated by {@code |}: an FAQ id, SKU, promotion id or flow id (matched with
@@ -57,8 +60,8 @@ public final class FaqEval {
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
         if (args.length < 3) {
-            System.err.println("usage: FaqEval build-store TRAIN.jsonl DIR [--per-entry 11]\n"
-                    + "       FaqEval ask WS_URL QUESTIONS.jsonl [--connections 8] [--window 8]\n"
+            System.err.println("usage: FaqEval build-store TRAIN.jsonl DIR [--per-entry 11] [--small-talk false] [--tune FILE]\n"
+                    + "       FaqEval ask WS_URL QUESTIONS.jsonl [--concurrency 64] [--misses FILE]\n"
                     + "       FaqEval ask-each WS_URL EXPECTED.jsonl");
             System.exit(2);
         }
@@ -68,7 +71,8 @@ public final class FaqEval {
         }
         switch (args[0]) {
             case "build-store" -> {
-                buildStore(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(opts.getOrDefault("--per-entry", "11")));
+                buildStore(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(opts.getOrDefault("--per-entry", "11")),
+                        Boolean.parseBoolean(opts.getOrDefault("--small-talk", "false")));
                 if (opts.containsKey("--tune")) {
                     writeTuning(Path.of(args[1]), Path.of(opts.get("--tune")), Integer.parseInt(opts.getOrDefault("--per-entry", "11")),
                             Integer.parseInt(opts.getOrDefault("--tune-per-entry", "20")));
@@ -76,10 +80,10 @@ public final class FaqEval {
             }
             case "ask-each" -> System.exit(askEach(URI.create(args[1]), Path.of(args[2])));
             case "ask" -> {
-                int code = ask(URI.create(args[1]), Path.of(args[2]),
-                        Integer.parseInt(opts.getOrDefault("--connections", "8")),
-                        Integer.parseInt(opts.getOrDefault("--window", "8")));
-                System.exit(code);
+                ObjectNode summary = ask(URI.create(args[1]), Path.of(args[2]),
+                        Integer.parseInt(opts.getOrDefault("--concurrency", "64")),
+                        opts.containsKey("--misses") ? Path.of(opts.get("--misses")) : null);
+                System.exit(summary.get("unanswered").asInt() == 0 && summary.get("errors").asInt() == 0 ? 0 : 1);
             }
             default -> {
                 System.err.println("unknown command " + args[0]);
@@ -102,16 +106,20 @@ public final class FaqEval {
     static List<Question> read(Path file) throws IOException {
         List<Question> out = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
+            if (!line.isBlank()) {
+                out.add(read(line));
             }
-            JsonNode n = JSON.readTree(line);
-            out.add(new Question(n.get("text").asText(), n.get("intent").asText()));
         }
         return out;
     }
 
-    static void buildStore(Path train, Path dir, int perEntry) throws IOException {
+    /** One {@code {"text","intent"}} line. */
+    static Question read(String line) throws IOException {
+        JsonNode n = JSON.readTree(line);
+        return new Question(n.get("text").asText(), n.get("intent").asText());
+    }
+
+    static void buildStore(Path train, Path dir, int perEntry, boolean smallTalk) throws IOException {
         Map<String, List<String>> byIntent = new LinkedHashMap<>();
         for (Question q : read(train)) {
             if (q.inScope()) {
@@ -123,7 +131,9 @@ public final class FaqEval {
         Files.writeString(dir.resolve("store.yaml"), "merchant: " + merchant + "\n"
                 + "name: {en: \"CLINC150 FAQ\"}\n"
                 + "languages: [en]\n"
-                + "fallback: {en: \"Sorry, I can't help with that. Shall I connect you to a human agent?\"}\n");
+                + "fallback: {en: \"Sorry, I can't help with that. Shall I connect you to a human agent?\"}\n"
+                // the store's own greeting, thank_you, goodbye and are_you_a_bot entries answer small talk
+                + (smallTalk ? "" : "smallTalk: false\n"));
         try (Writer w = Files.newBufferedWriter(dir.resolve("faq.jsonl"), StandardCharsets.UTF_8)) {
             for (Map.Entry<String, List<String>> e : byIntent.entrySet()) {
                 List<String> l = e.getValue().subList(0, Math.min(perEntry, e.getValue().size()));
@@ -234,67 +244,75 @@ public final class FaqEval {
         return 0;
     }
 
-    static int ask(URI url, Path questionsFile, int connections, int window) throws Exception {
+    /**
+     * Asks every question in a conversation of its own (one WebSocket each, {@code concurrency} at a time),
+     * so that no answer depends on the questions before it: in one long conversation the dialogue's
+     * memory (two fallbacks in a row hand off to a human, "this one" refers back) would mix into the score.
+     */
+    /** Returns the summary printed last (top1, oosFallback, unanswered, errors, ...). */
+    static ObjectNode ask(URI url, Path questionsFile, int concurrency, Path misses) throws Exception {
         List<Question> qs = read(questionsFile);
         Map<String, Reply> replies = new ConcurrentHashMap<>();
         Map<String, String> errors = new ConcurrentHashMap<>();
         Vertx vertx = Vertx.vertx();
-        CountDownLatch done = new CountDownLatch(connections);
+        CountDownLatch done = new CountDownLatch(qs.size());
         AtomicInteger next = new AtomicInteger();
         long t0 = System.nanoTime();
+        WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort())
+                .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
         try {
             WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20));
-            for (int c = 0; c < connections; c++) {
-                ClientWebSocket ws = client.webSocket();
-                Map<String, Long> sentAt = new ConcurrentHashMap<>();
-                AtomicInteger inFlight = new AtomicInteger();
-                Runnable[] pump = new Runnable[1];
+            Runnable[] start = new Runnable[1];
+            start[0] = () -> {
+                int i = next.getAndIncrement();
+                if (i >= qs.size()) {
+                    return;
+                }
+                String id = "q" + i;
+                long[] sentAt = new long[1];
                 boolean[] finished = new boolean[1];
-                pump[0] = () -> {
-                    while (inFlight.get() < window) {
-                        int i = next.getAndIncrement();
-                        if (i >= qs.size()) {
-                            if (inFlight.get() == 0 && !finished[0]) {
-                                finished[0] = true;
-                                ws.close();
-                                done.countDown();
-                            }
-                            return;
-                        }
-                        String id = "q" + i;
-                        inFlight.incrementAndGet();
-                        sentAt.put(id, System.nanoTime());
-                        ws.writeTextMessage(new JsonObject().put("type", "message").put("id", id).put("text", qs.get(i).text()).encode());
+                ClientWebSocket ws = client.webSocket();
+                Runnable finish = () -> {
+                    if (!finished[0]) {
+                        finished[0] = true;
+                        ws.close();
+                        done.countDown();
+                        start[0].run();
                     }
                 };
                 ws.textMessageHandler(text -> {
                     JsonObject f = new JsonObject(text);
                     String type = f.getString("type");
                     if ("welcome".equals(type)) {
-                        pump[0].run();
-                        return;
+                        sentAt[0] = System.nanoTime();
+                        ws.writeTextMessage(new JsonObject().put("type", "message").put("id", id).put("text", qs.get(i).text()).encode());
+                    } else if (id.equals(f.getString("replyTo"))) {
+                        long micros = (System.nanoTime() - sentAt[0]) / 1000;
+                        if ("reply".equals(type)) {
+                            replies.put(id, new Reply(f.getString("source"), f.getString("ref"), f.getDouble("confidence", 0.0), micros));
+                        } else {
+                            errors.put(id, f.getString("code", type));
+                        }
+                        finish.run();
                     }
-                    String id = f.getString("replyTo");
-                    if (id == null) {
-                        return;
-                    }
-                    Long at = sentAt.remove(id);
-                    long micros = at == null ? 0 : (System.nanoTime() - at) / 1000;
-                    if ("reply".equals(type)) {
-                        replies.put(id, new Reply(f.getString("source"), f.getString("ref"), f.getDouble("confidence", 0.0), micros));
-                    } else {
-                        errors.put(id, f.getString("code", type));
-                    }
-                    inFlight.decrementAndGet();
-                    pump[0].run();
                 });
-                ws.exceptionHandler(t -> System.err.println("connection error: " + t));
-                ws.connect(new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort())
-                        .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery())))
-                        .onFailure(t -> {
-                            System.err.println("cannot connect: " + t.getMessage());
-                            done.countDown();
-                        });
+                ws.exceptionHandler(t -> {
+                    errors.put(id, "connection: " + t.getMessage());
+                    finish.run();
+                });
+                ws.closeHandler(v -> {
+                    if (!finished[0]) {
+                        errors.putIfAbsent(id, "closed before the reply");
+                        finish.run();
+                    }
+                });
+                ws.connect(connect).onFailure(t -> {
+                    errors.put(id, "cannot connect: " + t.getMessage());
+                    finish.run();
+                });
+            };
+            for (int c = 0; c < concurrency; c++) {
+                vertx.runOnContext(v -> start[0].run());
             }
             if (!done.await(30, TimeUnit.MINUTES)) {
                 System.err.println("timed out waiting for replies");
@@ -303,10 +321,37 @@ public final class FaqEval {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        if (misses != null) {
+            writeMisses(qs, replies, misses);
+        }
         return report(qs, replies, errors, secs);
     }
 
-    static int report(List<Question> qs, Map<String, Reply> replies, Map<String, String> errors, double secs) {
+    /** Every question not answered right (a wrong answer, an in-scope fallback, no reply), one JSON line each. */
+    static void writeMisses(List<Question> qs, Map<String, Reply> replies, Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < qs.size(); i++) {
+                Question q = qs.get(i);
+                Reply r = replies.get("q" + i);
+                boolean fallback = r != null && "fallback".equals(r.source());
+                boolean ok = r != null && (q.inScope()
+                        ? "faq".equals(r.source()) && entryId(q.intent()).equals(r.ref())
+                        : fallback);
+                if (!ok) {
+                    ObjectNode o = JSON.createObjectNode();
+                    o.put("text", q.text());
+                    o.put("intent", q.intent());
+                    o.put("source", r == null ? "none" : r.source());
+                    o.put("ref", r == null ? null : r.ref());
+                    o.put("confidence", r == null ? 0 : r.confidence());
+                    w.write(JSON.writeValueAsString(o));
+                    w.write('\n');
+                }
+            }
+        }
+    }
+
+    static ObjectNode report(List<Question> qs, Map<String, Reply> replies, Map<String, String> errors, double secs) {
         int in = 0, right = 0, wrong = 0, inFallback = 0, oos = 0, oosFallback = 0, missing = 0;
         long[] lat = new long[replies.size()];
         int li = 0;
@@ -345,7 +390,7 @@ public final class FaqEval {
         System.out.printf("in scope: right answer %.4f, wrong answer %.4f, fallback %.4f%n", top1,
                 in == 0 ? 0 : (double) wrong / in, in == 0 ? 0 : (double) inFallback / in);
         System.out.printf("out of scope: fallback %.4f (wrong answer %.4f)%n", oosRate, oos == 0 ? 0 : 1 - oosRate);
-        System.out.printf("round trip per message (with up to the window in flight per connection): p50 %.1f ms, p99 %.1f ms%n",
+        System.out.printf("round trip per message (with the concurrency in flight): p50 %.1f ms, p99 %.1f ms%n",
                 pct(lat, 50) / 1000, pct(lat, 99) / 1000);
         ObjectNode o = JSON.createObjectNode();
         o.put("questions", qs.size());
@@ -360,7 +405,7 @@ public final class FaqEval {
         o.put("unanswered", missing);
         o.put("errors", errors.size());
         System.out.println(o);
-        return missing == 0 && errors.isEmpty() ? 0 : 1;
+        return o;
     }
 
     private static Map<String, Integer> countBy(Map<String, String> errors) {
