@@ -1,43 +1,61 @@
 package io.nectar.gateway.browser;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real headless Chromium driven over the Chrome DevTools Protocol (a WebSocket), so page tests need no
- * browser-automation library or browser download: only the system's chromium. Blocking methods: call
- * them from the test thread.
+ * A real headless Chromium driven over the Chrome DevTools Protocol (a WebSocket per page), so page
+ * tests need no browser-automation library or browser download: only the system's chromium. Blocking
+ * methods: call them from the test thread.
+ * <p>
+ * What this depends on (docs/decisions.md, "Browser tests"): a Chromium that writes
+ * {@code DevToolsActivePort} into its profile when started with {@code --remote-debugging-port=0}, and
+ * that accepts a DevTools WebSocket without an {@code Origin} header. Chromium 111+ refuses one that
+ * carries an {@code Origin} unless started with {@code --remote-allow-origins}; our client sends none.
+ * <p>
+ * Every way out stops the browser and all of its helper processes: {@link #close()}, a failed
+ * {@link #launch}, and a JVM that exits with browsers still open (a shutdown hook).
  */
 final class Chromium implements AutoCloseable {
 
     static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
             "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable");
 
+    /** Browsers of this JVM not closed yet; the shutdown hook stops whatever is left. */
+    private static final Set<Chromium> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(Chromium::kill), "chromium-reaper"));
+    }
+
+    private final Vertx vertx;
     private final Process process;
     private final Path profile;
-    private final ClientWebSocket page;
-    private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
+    private final int port;
+    /** Every process of the browser seen so far: helpers can outlive the browser process. */
+    private final Set<ProcessHandle> tree = ConcurrentHashMap.newKeySet();
+    private final List<CdpPage> pages = new ArrayList<>();
+    private CdpPage page;
 
-    private Chromium(Process process, Path profile, ClientWebSocket page) {
+    private Chromium(Vertx vertx, Process process, Path profile, int port) {
+        this.vertx = vertx;
         this.process = process;
         this.profile = profile;
-        this.page = page;
+        this.port = port;
     }
 
     static String executable() {
@@ -58,142 +76,155 @@ final class Chromium implements AutoCloseable {
         Path profile = Files.createTempDirectory("nectar-chromium");
         List<String> cmd = new ArrayList<>(List.of(executable(), "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                "--remote-debugging-port=0", "about:blank"));
+                "--disable-sync", "--disable-dev-shm-usage", "--disable-features=Translate,MediaRouter",
+                "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(profile.resolve("chromium.log").toFile()).start();
-        Path portFile = profile.resolve("DevToolsActivePort");
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!Files.exists(portFile) || Files.readAllLines(portFile).size() < 2) {
-            if (System.currentTimeMillis() > deadline || !p.isAlive()) {
-                p.destroyForcibly();
-                throw new IOException("Chromium did not start: " + Files.readString(profile.resolve("chromium.log")));
+        Chromium c = null;
+        try {
+            Path portFile = profile.resolve("DevToolsActivePort");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Files.exists(portFile) || Files.readAllLines(portFile).size() < 2) {
+                if (System.currentTimeMillis() > deadline || !p.isAlive()) {
+                    throw new IOException("Chromium did not start: " + Files.readString(profile.resolve("chromium.log")));
+                }
+                Thread.sleep(50);
             }
-            Thread.sleep(50);
-        }
-        int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
-        // the page target opened with about:blank
-        String list = vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/json/list")
-                .compose(r -> r.send().compose(io.vertx.core.http.HttpClientResponse::body))
-                .map(Object::toString).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        String wsUrl = null;
-        for (Object o : new io.vertx.core.json.JsonArray(list)) {
-            JsonObject t = (JsonObject) o;
-            if ("page".equals(t.getString("type"))) {
-                wsUrl = t.getString("webSocketDebuggerUrl");
-                break;
+            int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
+            c = new Chromium(vertx, p, profile, port);
+            OPEN.add(c);
+            c.remember();
+            JsonObject target = null;
+            for (Object o : new JsonArray(c.http(HttpMethod.GET, "/json/list"))) {
+                if ("page".equals(((JsonObject) o).getString("type"))) {
+                    target = (JsonObject) o; // the page opened with about:blank
+                    break;
+                }
             }
+            if (target == null) {
+                throw new IOException("Chromium has no page target");
+            }
+            c.page = c.attach(target);
+            return c;
+        } catch (Throwable t) {
+            if (c != null) {
+                c.close();
+            } else {
+                killTree(p, List.of());
+                deleteQuietly(profile);
+            }
+            throw t;
         }
-        if (wsUrl == null) {
-            throw new IOException("Chromium has no page target: " + list);
-        }
-        URI u = URI.create(wsUrl);
-        ClientWebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20)
-                .setMaxFrameSize(64 << 20)).webSocket();
-        Chromium c = new Chromium(p, profile, ws);
-        ws.textMessageHandler(c::onMessage);
-        ws.connect(new WebSocketConnectOptions().setHost(u.getHost()).setPort(u.getPort()).setURI(u.getPath()))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return c;
     }
 
-    private void onMessage(String text) {
-        JsonObject m = new JsonObject(text);
-        Integer id = m.getInteger("id");
-        if (id != null) {
-            CompletableFuture<JsonObject> f = pending.remove(id);
-            if (f != null) {
-                f.complete(m);
-            }
-        }
+    private String http(HttpMethod method, String path) throws Exception {
+        return vertx.createHttpClient().request(method, port, "127.0.0.1", path)
+                .compose(r -> r.send().compose(HttpClientResponse::body))
+                .map(Object::toString).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+
+    private CdpPage attach(JsonObject target) throws Exception {
+        CdpPage p = CdpPage.connect(vertx, target.getString("webSocketDebuggerUrl"), target.getString("id"));
+        pages.add(p);
+        return p;
+    }
+
+    /** Opens another tab (same profile: same localStorage and cookies), at {@code url}. */
+    CdpPage newPage(String url) throws Exception {
+        remember();
+        JsonObject target = new JsonObject(http(HttpMethod.PUT, "/json/new?" + java.net.URLEncoder.encode(url,
+                java.nio.charset.StandardCharsets.UTF_8)));
+        remember();
+        return attach(target);
+    }
+
+    /** The first tab. */
+    CdpPage page() {
+        return page;
+    }
+
+    private void remember() {
+        tree.add(process.toHandle());
+        process.descendants().forEach(tree::add);
+    }
+
+    // the first tab's methods, for tests that use one tab
 
     JsonObject call(String method, JsonObject params) throws Exception {
-        int id = ids.incrementAndGet();
-        CompletableFuture<JsonObject> f = new CompletableFuture<>();
-        pending.put(id, f);
-        page.writeTextMessage(new JsonObject().put("id", id).put("method", method).put("params", params).encode());
-        JsonObject r = f.get(15, TimeUnit.SECONDS);
-        if (r.containsKey("error")) {
-            throw new IllegalStateException(method + ": " + r.getJsonObject("error").encode());
-        }
-        return r.getJsonObject("result");
+        return page.call(method, params);
     }
 
     void navigate(String url) throws Exception {
-        call("Page.navigate", new JsonObject().put("url", url));
+        page.navigate(url);
     }
 
     void reload() throws Exception {
-        call("Page.reload", new JsonObject());
+        page.reload();
     }
 
-    /** Evaluates a JavaScript expression in the page and returns its JSON value. */
     Object eval(String expression) throws Exception {
-        JsonObject r = call("Runtime.evaluate", new JsonObject().put("expression", expression)
-                .put("returnByValue", true).put("awaitPromise", true));
-        if (r.containsKey("exceptionDetails")) {
-            throw new IllegalStateException("page threw: " + r.getJsonObject("exceptionDetails").encode());
-        }
-        return r.getJsonObject("result").getValue("value");
+        return page.eval(expression);
     }
 
-    /** Waits until the expression is truthy in the page. */
     void waitFor(String expression, long timeoutMillis) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            Object v = null;
+        page.waitFor(expression, timeoutMillis);
+    }
+
+    /** Stops the browser and every helper process it started, then deletes the profile. */
+    @Override
+    public void close() {
+        try {
+            for (CdpPage p : pages) {
+                p.close();
+            }
+        } finally {
+            kill();
+            OPEN.remove(this);
+            deleteQuietly(profile);
+        }
+    }
+
+    private void kill() {
+        remember();
+        killTree(process, new ArrayList<>(tree));
+    }
+
+    /**
+     * SIGTERM to the browser and every known helper, then SIGKILL to whatever is still there after a
+     * grace period; waits until all are gone. Helpers are signalled too because they can outlive the
+     * browser process (reparented to init) and keep writing into the profile.
+     */
+    private static void killTree(Process process, List<ProcessHandle> known) {
+        Set<ProcessHandle> all = new LinkedHashSet<>(known);
+        all.add(process.toHandle());
+        process.descendants().forEach(all::add);
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.currentTimeMillis() + 5_000;
+        for (ProcessHandle h : all) {
             try {
-                v = eval("!!(" + expression + ")");
-            } catch (IllegalStateException e) {
-                // page not there yet (navigation in progress)
+                h.onExit().get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
             }
-            if (Boolean.TRUE.equals(v)) {
-                return;
+        }
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // a process that ignores SIGKILL for 5 s is a kernel matter; nothing more to do
             }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for: " + expression + "\npage log: "
-                        + eval("document.getElementById('log') ? document.getElementById('log').innerText : document.body.innerText"));
-            }
-            Thread.sleep(100);
         }
     }
 
     /** Deletes the temporary profile; a file that vanishes meanwhile (a lock, a temp file) is already gone. */
-    private void deleteProfile() throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    private static void deleteQuietly(Path dir) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 return;
-            } catch (java.io.UncheckedIOException e) {
-                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 2) {
-                    throw e;
-                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // retry: something was deleted under the walk
             }
-        }
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            page.close();
-        } finally {
-            // Chromium's helper processes (network service, renderers) outlive the browser process by a
-            // moment and keep writing into the profile: stop and wait for all of them before deleting it
-            List<ProcessHandle> helpers = process.descendants().toList();
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            for (ProcessHandle h : helpers) {
-                h.destroy();
-                try {
-                    h.onExit().get(5, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    h.destroyForcibly();
-                }
-            }
-            deleteProfile();
         }
     }
 }
