@@ -1,5 +1,6 @@
 package io.nectar.gateway;
 
+import io.nectar.gateway.cluster.ClusterConfig;
 import io.nectar.gateway.knowledge.EncoderRouter;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.nlu.encoder.EncoderSpec;
@@ -42,7 +43,8 @@ public record GatewayConfig(
         Path dataDir,
         Map<String, List<String>> encoders,
         KnowledgeBase.Ranking ranking,
-        double headThresholdScale) {
+        double headThresholdScale,
+        ClusterConfig cluster) {
 
     public static final int DEFAULT_PORT = 8080;
     /** The data directory when neither {@code --data-dir} nor {@code NECTAR_DATA_DIR} names one. */
@@ -58,8 +60,8 @@ public record GatewayConfig(
         Map<String, List<String>> enc = new LinkedHashMap<>();
         encoders.forEach((k, v) -> enc.put(k, List.copyOf(v)));
         encoders = java.util.Collections.unmodifiableMap(enc);
-        if (dataDir == null || ranking == null) {
-            throw new IllegalArgumentException("data-dir and ranking are required");
+        if (dataDir == null || ranking == null || cluster == null) {
+            throw new IllegalArgumentException("data-dir, ranking and cluster settings are required");
         }
         encoders.forEach((lang, names) -> {
             if (names.isEmpty()) {
@@ -115,7 +117,8 @@ public record GatewayConfig(
         Path data = Path.of(env == null || env.isBlank() ? DEFAULT_DATA_DIR : env);
         return new GatewayConfig("0.0.0.0", DEFAULT_PORT, List.of(), cores, cores, 2048, 32, 2000, 50_000,
                 1, 4096, 2000, 65536, 5, 10, 16, 1_000_000, Duration.ofMinutes(30), 300, Double.NaN, Double.NaN,
-                data, Map.of(), KnowledgeBase.Ranking.HEAD, DEFAULT_HEAD_THRESHOLD_SCALE);
+                data, Map.of(), KnowledgeBase.Ranking.HEAD, DEFAULT_HEAD_THRESHOLD_SCALE,
+                ClusterConfig.fromEnvironment(System.getenv()));
     }
 
     /** The encoders of a language: configured, else the defaults (bge-small-zh for zh, the English list otherwise). */
@@ -135,7 +138,15 @@ public record GatewayConfig(
         return new GatewayConfig(h, p, s, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
                 maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
                 perSecond, burst, maxPendingPerConnection, maxConversations, conversationTtl,
-                idleTimeoutSeconds, zhThreshold, enThreshold, data, enc, r, scale);
+                idleTimeoutSeconds, zhThreshold, enThreshold, data, enc, r, scale, cluster);
+    }
+
+    /** The same configuration with other Redis/PostgreSQL/node settings. */
+    public GatewayConfig withCluster(ClusterConfig c) {
+        return new GatewayConfig(host, port, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
+                maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
+                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
+                idleTimeoutSeconds, zhThreshold, enThreshold, dataDir, encoders, ranking, headThresholdScale, c);
     }
 
     public GatewayConfig withDataDir(Path d) {
@@ -204,6 +215,19 @@ public record GatewayConfig(
               --zh-threshold X         answer threshold of the Chinese index encoder's cosine (default 0.62)
               --en-threshold X         answer threshold of the other languages' index encoder's cosine
                                        (default: the encoder's own, minilm-l6 0.45, bge-small-en 0.75, e5-small 0.87)
+
+            Shared state (several nodes behind a load balancer; all or none of Redis and PostgreSQL):
+              --redis URL              one Redis server, redis://[:password@]host:port ($NECTAR_REDIS_URL)
+              --redis-cluster LIST     a Redis Cluster's seed nodes, host:port,host:port,... ($NECTAR_REDIS_CLUSTER)
+              --redis-sentinel LIST    Redis Sentinels, host:port,... ($NECTAR_REDIS_SENTINEL), with
+              --redis-master NAME      the name of the master they watch ($NECTAR_REDIS_MASTER)
+              --pg URL                 PostgreSQL, postgresql://user:password@host:port/database ($NECTAR_PG_URL)
+              --node-id ID             this node's name in leases and routing (default: host name + random;
+                                       $NECTAR_NODE_ID)
+              --redis-timeout-ms N     longest a Redis call may take before it counts as failed (default 2000)
+              --drain-grace S          seconds a stopping node (SIGTERM) has to move its shoppers (default 30)
+              --window-messages N      messages per conversation kept in Redis for resumes (default 40)
+
               --help                   print this and exit
             """;
 
@@ -221,6 +245,9 @@ public record GatewayConfig(
         Path data = d.dataDir;
         Map<String, List<String>> encoders = new LinkedHashMap<>();
         KnowledgeBase.Ranking ranking = d.ranking;
+        ClusterConfig cluster = d.cluster;
+        ClusterConfig.RedisEndpoints redis = cluster.redis();
+        String pg = cluster.pgUrl(), redisMaster = null, sentinels = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -266,6 +293,15 @@ public record GatewayConfig(
                     case "--encoders" -> encoders.putAll(parseEncoders(v));
                     case "--ranking" -> ranking = KnowledgeBase.Ranking.parse(v);
                     case "--head-threshold-scale" -> scale = Double.parseDouble(v);
+                    case "--redis" -> redis = ClusterConfig.RedisEndpoints.standalone(v);
+                    case "--redis-cluster" -> redis = ClusterConfig.RedisEndpoints.cluster(v);
+                    case "--redis-sentinel" -> sentinels = v;
+                    case "--redis-master" -> redisMaster = v;
+                    case "--pg" -> pg = v;
+                    case "--node-id" -> cluster = cluster.withNodeId(v);
+                    case "--redis-timeout-ms" -> cluster = cluster.withRedisTimeout(Duration.ofMillis(Long.parseLong(v)));
+                    case "--drain-grace" -> cluster = cluster.withDrainGrace(Duration.ofSeconds(Long.parseLong(v)));
+                    case "--window-messages" -> cluster = cluster.withWindowMessages(Integer.parseInt(v));
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
                 }
             } catch (NumberFormatException e) {
@@ -275,9 +311,16 @@ public record GatewayConfig(
         if (ttlMin < 1) {
             throw new IllegalArgumentException("conversation-ttl-min must be >= 1");
         }
+        if (sentinels != null || redisMaster != null) {
+            if (sentinels == null || redisMaster == null) {
+                throw new IllegalArgumentException("--redis-sentinel and --redis-master go together");
+            }
+            redis = ClusterConfig.RedisEndpoints.sentinel(sentinels, redisMaster);
+        }
+        cluster = cluster.withShared(redis, pg);
         return new GatewayConfig(host, port, stores, eventLoops, workers, queue, batch, wait, cache,
                 d.searchThreads, d.searchQueue, maxText, maxFrame, rate, burst, pending, maxConv,
-                Duration.ofMinutes(ttlMin), idle, zh, en, data, encoders, ranking, scale);
+                Duration.ofMinutes(ttlMin), idle, zh, en, data, encoders, ranking, scale, cluster);
     }
 
     /** {@code en=minilm-l6,bge-small-en} (several languages: {@code en=a,b;zh=c}). */
