@@ -1,0 +1,203 @@
+package io.nectar.gateway.conversations;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.nectar.gateway.dialogue.DialogueState;
+import io.nectar.gateway.transcript.LoggedMessage;
+import io.nectar.gateway.transcript.TranscriptSink;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * Conversations in this node's memory (the embedded default): bounded in count and expiring after a
+ * period without activity (Caffeine does both), with the same claim/commit/sequence rules as the Redis
+ * store so the connection code is one. Committed messages go to a {@link TranscriptSink} at once (in
+ * embedded mode, the node's handoff desk). Any thread; futures complete immediately.
+ */
+public final class InMemoryConversationStore implements ConversationStore {
+
+    private static final class Record {
+        final String merchantId;
+        final long createdAt;
+        long epoch;
+        long seq;
+        long updatedAt;
+        String language;
+        String dialogue;
+        final ArrayDeque<String> window = new ArrayDeque<>();
+        final LinkedHashMap<String, Long> answered = new LinkedHashMap<>();
+
+        Record(String merchantId, long now) {
+            this.merchantId = merchantId;
+            this.createdAt = now;
+            this.updatedAt = now;
+        }
+    }
+
+    private final Cache<String, Record> records;
+    private final int windowMessages;
+    private final int answeredIds;
+    private final TranscriptSink sink;
+    private final LongSupplier clock;
+    private volatile DeliveryHandler deliveries = (c, e, f) -> { };
+
+    public InMemoryConversationStore(long maxConversations, Duration timeToLive, int windowMessages, TranscriptSink sink) {
+        this(maxConversations, timeToLive, windowMessages, sink, System::currentTimeMillis);
+    }
+
+    InMemoryConversationStore(long maxConversations, Duration timeToLive, int windowMessages, TranscriptSink sink,
+                              LongSupplier clock) {
+        this.records = Caffeine.newBuilder().maximumSize(maxConversations).expireAfterAccess(timeToLive).build();
+        this.windowMessages = windowMessages;
+        this.answeredIds = Math.max(16, windowMessages);
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<Claim> claim(String conversationId, String merchantId) {
+        long now = clock.getAsLong();
+        Record r = conversationId == null ? null : records.getIfPresent(conversationId);
+        boolean resumed = r != null && r.merchantId.equals(merchantId);
+        String id = resumed ? conversationId : UUID.randomUUID().toString();
+        if (!resumed) {
+            r = new Record(merchantId, now);
+            records.put(id, r);
+        }
+        synchronized (r) {
+            r.epoch++;
+            List<JsonObject> window = new ArrayList<>();
+            r.window.forEach(s -> window.add(new JsonObject(s)));
+            DialogueState dialogue = r.dialogue == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(r.dialogue));
+            return Future.succeededFuture(new Claim(id, merchantId, r.epoch, r.seq, resumed, r.createdAt, r.language,
+                    dialogue, window, Map.copyOf(r.answered)));
+        }
+    }
+
+    @Override
+    public Future<Committed> commit(Claim claim, TurnWrite turn) {
+        Record r = records.getIfPresent(claim.conversationId());
+        if (r == null) {
+            // expired while the connection stayed open: the holder of the claim brings it back
+            r = new Record(claim.merchantId(), claim.createdAt());
+            r.epoch = claim.epoch();
+            r.seq = claim.seq();
+            records.put(claim.conversationId(), r);
+        }
+        LoggedMessage shopper;
+        LoggedMessage reply;
+        synchronized (r) {
+            if (r.epoch != claim.epoch()) {
+                return Future.failedFuture(new StaleClaimException(claim.conversationId(), claim.epoch(), Long.toString(r.epoch)));
+            }
+            if (turn.messageId() != null) {
+                Long earlier = r.answered.get(turn.messageId());
+                if (earlier != null) {
+                    return Future.succeededFuture(Committed.duplicate(earlier));
+                }
+            }
+            long s1 = ++r.seq;
+            long s2 = ++r.seq;
+            push(r, turn.shopperFrame().copy().put("seq", s1));
+            push(r, turn.replyFrame().copy().put("seq", s2));
+            if (turn.messageId() != null) {
+                r.answered.put(turn.messageId(), s2);
+                trim(r.answered, answeredIds);
+            }
+            r.dialogue = turn.dialogue().encode();
+            r.language = turn.language();
+            r.updatedAt = clock.getAsLong();
+            shopper = withSeq(turn.shopper(), s1);
+            reply = withSeq(turn.reply(), s2);
+        }
+        sink.write(List.of(shopper, reply));
+        return Future.succeededFuture(new Committed(shopper.seq(), reply.seq(), null));
+    }
+
+    @Override
+    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message) {
+        Record r = records.getIfPresent(conversationId);
+        if (r == null || !r.merchantId.equals(merchantId)) {
+            return Future.succeededFuture(null);
+        }
+        JsonObject frame;
+        long epoch;
+        LoggedMessage logged;
+        synchronized (r) {
+            long seq = ++r.seq;
+            frame = message.frame().copy().put("seq", seq);
+            push(r, frame);
+            r.updatedAt = clock.getAsLong();
+            epoch = r.epoch;
+            logged = withSeq(message, seq);
+        }
+        sink.write(List.of(logged));
+        deliveries.deliver(conversationId, epoch, frame);
+        return Future.succeededFuture(frame);
+    }
+
+    @Override
+    public Future<Void> release(Claim claim) {
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void deliveries(DeliveryHandler handler) {
+        this.deliveries = handler;
+    }
+
+    /** The window of a conversation as a transcript for agents (role, text, at, ...), oldest first; empty when unknown. */
+    public JsonArray transcript(String conversationId) {
+        Record r = records.getIfPresent(conversationId);
+        JsonArray out = new JsonArray();
+        if (r != null) {
+            synchronized (r) {
+                r.window.forEach(s -> out.add(Transcripts.turn(new JsonObject(s))));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long size() {
+        return records.estimatedSize();
+    }
+
+    @Override
+    public Future<Void> close() {
+        records.invalidateAll();
+        return Future.succeededFuture();
+    }
+
+    private void push(Record r, JsonObject frame) {
+        r.window.addLast(frame.encode());
+        while (r.window.size() > windowMessages) {
+            r.window.removeFirst();
+        }
+    }
+
+    private static void trim(LinkedHashMap<String, Long> m, int max) {
+        Iterator<String> it = m.keySet().iterator();
+        while (m.size() > max && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    static LoggedMessage withSeq(LoggedMessage m, long seq) {
+        return new LoggedMessage(m.conversationId(), m.merchantId(), seq, m.role(), m.messageId(), m.text(), m.intent(),
+                m.source(), m.language(), m.at(), m.handoffReason(), m.dialogue(),
+                m.frame() == null ? null : m.frame().copy().put("seq", seq));
+    }
+}

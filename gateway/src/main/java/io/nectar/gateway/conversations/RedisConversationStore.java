@@ -1,0 +1,202 @@
+package io.nectar.gateway.conversations;
+
+import io.nectar.gateway.dialogue.DialogueState;
+import io.nectar.gateway.redis.LuaScript;
+import io.nectar.gateway.transcript.LoggedMessage;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Conversations in Redis, shared by every node (see {@link ConversationStore} for the contract). Each
+ * claim, commit, append and release is one Lua script, one round trip, on the conversation's hash slot
+ * ({@link ConversationKeys}); every call has a timeout. Frames appended for a conversation held on
+ * another node reach it through that node's pub/sub channel ({@link NodeChannel}).
+ */
+public final class RedisConversationStore implements ConversationStore {
+
+    private static final LuaScript CLAIM = LuaScript.load("claim");
+    private static final LuaScript COMMIT = LuaScript.load("commit");
+    private static final LuaScript APPEND = LuaScript.load("append");
+    private static final LuaScript RELEASE = LuaScript.load("release");
+
+    private final Redis redis;
+    private final ConversationKeys keys;
+    private final String nodeId;
+    private final long ttlSeconds;
+    private final int windowMessages;
+    private final int answeredIds;
+    private final long timeoutMillis;
+    private final NodeChannel channel;
+    private final LongSupplier clock;
+    private final LongAdder roundTrips = new LongAdder();
+    private final LongAdder held = new LongAdder();
+
+    public RedisConversationStore(Redis redis, ConversationKeys keys, String nodeId, Duration timeToLive, int windowMessages,
+                                  Duration timeout, NodeChannel channel) {
+        this(redis, keys, nodeId, timeToLive, windowMessages, timeout, channel, System::currentTimeMillis);
+    }
+
+    RedisConversationStore(Redis redis, ConversationKeys keys, String nodeId, Duration timeToLive, int windowMessages,
+                           Duration timeout, NodeChannel channel, LongSupplier clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.nodeId = nodeId;
+        this.ttlSeconds = Math.max(1, timeToLive.toSeconds());
+        this.windowMessages = windowMessages;
+        this.answeredIds = Math.max(16, windowMessages);
+        this.timeoutMillis = timeout.toMillis();
+        this.channel = channel;
+        this.clock = clock;
+    }
+
+    /** Redis round trips made so far (for the one-round-trip-per-message figure). */
+    public long roundTrips() {
+        return roundTrips.sum();
+    }
+
+    @Override
+    public Future<Claim> claim(String conversationId, String merchantId) {
+        if (conversationId == null) {
+            return create(merchantId);
+        }
+        return claimScript(conversationId, merchantId, false)
+                .compose(c -> c != null ? Future.succeededFuture(c) : create(merchantId));
+    }
+
+    private Future<Claim> create(String merchantId) {
+        String id = UUID.randomUUID().toString();
+        return claimScript(id, merchantId, true).compose(c -> c != null ? Future.succeededFuture(c)
+                : Future.failedFuture(new IllegalStateException("a new conversation could not be created")));
+    }
+
+    private Future<Claim> claimScript(String id, String merchantId, boolean create) {
+        long now = clock.getAsLong();
+        roundTrips.increment();
+        return CLAIM.run(redis, List.of(keys.state(id), keys.window(id), keys.answered(id)),
+                List.of(merchantId, nodeId, Long.toString(now), Long.toString(ttlSeconds), create ? "1" : "0"), timeoutMillis)
+                .map(r -> {
+                    if (!"OK".equals(r.get(0).toString())) {
+                        return null; // NONE or FOREIGN: not this merchant's conversation
+                    }
+                    long epoch = r.get(1).toLong();
+                    Map<String, String> state = new HashMap<>();
+                    Response fields = r.get(2);
+                    for (int i = 0; i + 1 < fields.size(); i += 2) {
+                        state.put(fields.get(i).toString(), fields.get(i + 1).toString());
+                    }
+                    List<JsonObject> window = new ArrayList<>();
+                    for (Response w : r.get(3)) {
+                        window.add(new JsonObject(w.toString()));
+                    }
+                    Map<String, Long> answered = new HashMap<>();
+                    Response a = r.get(4);
+                    for (int i = 0; i + 1 < a.size(); i += 2) {
+                        answered.put(a.get(i).toString(), (long) Double.parseDouble(a.get(i + 1).toString()));
+                    }
+                    String d = state.get("d");
+                    held.increment();
+                    return new Claim(id, merchantId, epoch, Long.parseLong(state.getOrDefault("s", "0")), !create,
+                            Long.parseLong(state.getOrDefault("ca", Long.toString(now))), state.get("l"),
+                            d == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(d)), window, answered);
+                });
+    }
+
+    @Override
+    public Future<Committed> commit(Claim claim, TurnWrite turn) {
+        String id = claim.conversationId();
+        roundTrips.increment();
+        return COMMIT.run(redis, List.of(keys.state(id), keys.window(id), keys.answered(id), keys.log(id)), List.of(
+                        Long.toString(claim.epoch()), turn.messageId() == null ? "" : turn.messageId(),
+                        turn.shopperFrame().encode(), turn.shopper().toJson().encode(),
+                        turn.replyFrame().encode(), turn.reply().toJson().encode(),
+                        turn.dialogue().encode(), turn.language() == null ? "" : turn.language(),
+                        Long.toString(clock.getAsLong()), Long.toString(ttlSeconds), Integer.toString(windowMessages),
+                        Integer.toString(answeredIds), claim.merchantId(), Long.toString(claim.seq()),
+                        Long.toString(claim.createdAt())), timeoutMillis)
+                .compose(r -> switch (r.get(0).toString()) {
+                    case "OK" -> {
+                        long s = r.get(1).toLong();
+                        yield Future.succeededFuture(new Committed(s - 1, s, null));
+                    }
+                    case "DUP" -> Future.succeededFuture(Committed.duplicate((long) Double.parseDouble(r.get(1).toString())));
+                    default -> Future.failedFuture(new StaleClaimException(id, claim.epoch(), r.get(1).toString()));
+                });
+    }
+
+    @Override
+    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message) {
+        roundTrips.increment();
+        JsonObject frame = message.frame().copy();
+        frame.remove("seq");
+        return APPEND.run(redis, List.of(keys.state(conversationId), keys.window(conversationId), keys.log(conversationId)),
+                        List.of(merchantId, frame.encode(), message.toJson().encode(), Long.toString(clock.getAsLong()),
+                                Long.toString(ttlSeconds), Integer.toString(windowMessages)), timeoutMillis)
+                .compose(r -> {
+                    if (!"OK".equals(r.get(0).toString())) {
+                        return Future.succeededFuture(null);
+                    }
+                    long seq = r.get(1).toLong();
+                    String owner = r.get(2).toString();
+                    long epoch = Long.parseLong(r.get(3).toString());
+                    JsonObject stored = new JsonObject().put("seq", seq).mergeIn(frame);
+                    if (owner.isEmpty()) {
+                        return Future.succeededFuture(stored); // nobody holds it: it waits in the window
+                    }
+                    return channel.publish(owner, conversationId, epoch, stored).map(stored);
+                });
+    }
+
+    @Override
+    public Future<Void> release(Claim claim) {
+        held.decrement();
+        roundTrips.increment();
+        return RELEASE.run(redis, List.of(keys.state(claim.conversationId())), List.of(Long.toString(claim.epoch())), timeoutMillis)
+                .mapEmpty();
+    }
+
+    /** The frames of a conversation's window with a seq above {@code afterSeq} (to catch up after a lost subscription). */
+    public Future<List<JsonObject>> framesAfter(String conversationId, long afterSeq) {
+        roundTrips.increment();
+        return redis.send(Request.cmd(Command.LRANGE).arg(keys.window(conversationId)).arg(0).arg(-1))
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .map(r -> {
+                    List<JsonObject> out = new ArrayList<>();
+                    for (Response w : r) {
+                        JsonObject f = new JsonObject(w.toString());
+                        if (f.getLong("seq", 0L) > afterSeq) {
+                            out.add(f);
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public void deliveries(DeliveryHandler handler) {
+        channel.handler(handler);
+    }
+
+    @Override
+    public long size() {
+        return held.sum();
+    }
+
+    @Override
+    public Future<Void> close() {
+        return channel.close();
+    }
+}

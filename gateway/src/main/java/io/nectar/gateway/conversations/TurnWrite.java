@@ -1,0 +1,15 @@
+package io.nectar.gateway.conversations;
+
+import io.nectar.gateway.transcript.LoggedMessage;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One answered message to commit: the shopper's message and the reply, each as its frame (without a
+ * {@code seq}: the store assigns it) and as its durable-log record, plus the conversation state after it.
+ *
+ * @param messageId the client's message id (the idempotency key), or {@code null}
+ * @param dialogue  the dialogue state after the reply, as JSON
+ */
+public record TurnWrite(String messageId, JsonObject shopperFrame, LoggedMessage shopper, JsonObject replyFrame,
+                        LoggedMessage reply, JsonObject dialogue, String language) {
+}
