@@ -5,7 +5,9 @@ import io.nectar.gateway.knowledge.EncoderRouter;
 import io.nectar.gateway.knowledge.IntentHeads;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.gateway.metrics.GatewayMetrics;
-import io.nectar.gateway.session.InMemorySessionStore;
+import io.nectar.gateway.conversations.InMemoryConversationStore;
+import io.nectar.gateway.handoff.DeskSink;
+import io.nectar.gateway.handoff.HandoffDesk;
 import io.nectar.gateway.store.ClasspathStoreSource;
 import io.nectar.gateway.store.DirectoryStoreSource;
 import io.nectar.gateway.store.SmallTalk;
@@ -63,10 +65,13 @@ public final class Gateway {
                 .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
                 .setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
         GatewayMetrics metrics = new GatewayMetrics();
-        InMemorySessionStore sessions = new InMemorySessionStore(config.maxConversations(), config.conversationTtl());
-        GatewayServices services = new GatewayServices(config, metrics, sessions);
+        HandoffDesk desk = new HandoffDesk();
+        InMemoryConversationStore[] memory = new InMemoryConversationStore[1];
+        memory[0] = new InMemoryConversationStore(config.maxConversations(), config.conversationTtl(),
+                config.cluster().windowMessages(), new DeskSink(desk, id -> memory[0].transcript(id)));
+        GatewayServices services = new GatewayServices(config, metrics, memory[0], desk);
         services.actions(new io.nectar.gateway.action.ActionRunner(vertx));
-        metrics.gauge("nectar_conversations_stored", "Conversations held by the session store", sessions::size);
+        metrics.gauge("nectar_conversations_stored", "Conversations held by the conversation store", memory[0]::size);
 
         // One instance per event loop; they share the listening port (port 0: one random port for all).
         List<HttpServerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();

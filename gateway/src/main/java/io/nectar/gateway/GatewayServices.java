@@ -5,7 +5,9 @@ import io.nectar.gateway.dialogue.DialogueEngine;
 import io.nectar.gateway.handoff.HandoffDesk;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.gateway.metrics.GatewayMetrics;
-import io.nectar.gateway.session.SessionStore;
+import io.nectar.gateway.conversations.ConversationStore;
+import io.nectar.gateway.transcript.TranscriptReader;
+import io.nectar.gateway.ws.ConnectionRegistry;
 
 /**
  * What every event loop of a node shares: configuration, metrics, the session store and, once loaded,
@@ -16,18 +18,23 @@ public final class GatewayServices {
 
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
-    private final SessionStore sessions;
+    private final ConversationStore conversations;
+    private final HandoffDesk handoffs;
     private final DialogueEngine dialogue = new DialogueEngine();
-    private final HandoffDesk handoffs = new HandoffDesk();
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private volatile TranscriptReader transcripts;
+    private volatile boolean draining;
     private volatile ActionRunner actions;
     private volatile KnowledgeBase knowledge;
     private volatile String loadFailure;
     private volatile String defaultMerchant;
 
-    GatewayServices(GatewayConfig config, GatewayMetrics metrics, SessionStore sessions) {
+    GatewayServices(GatewayConfig config, GatewayMetrics metrics, ConversationStore conversations, HandoffDesk handoffs) {
         this.config = config;
         this.metrics = metrics;
-        this.sessions = sessions;
+        this.conversations = conversations;
+        this.handoffs = handoffs;
+        conversations.deliveries(connections::deliver);
     }
 
     public GatewayConfig config() {
@@ -38,8 +45,32 @@ public final class GatewayServices {
         return metrics;
     }
 
-    public SessionStore sessions() {
-        return sessions;
+    /** Where conversations live: this node's memory, or Redis. */
+    public ConversationStore conversations() {
+        return conversations;
+    }
+
+    /** The chat connections open on this node. */
+    public ConnectionRegistry connections() {
+        return connections;
+    }
+
+    /** Reads older messages back from PostgreSQL, or {@code null} when there is none. */
+    public TranscriptReader transcripts() {
+        return transcripts;
+    }
+
+    void transcripts(TranscriptReader reader) {
+        this.transcripts = reader;
+    }
+
+    /** True once the node started moving its shoppers away (SIGTERM): it takes no new ones. */
+    public boolean draining() {
+        return draining;
+    }
+
+    void draining(boolean d) {
+        this.draining = d;
     }
 
     public DialogueEngine dialogue() {

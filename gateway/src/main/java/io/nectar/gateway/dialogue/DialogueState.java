@@ -14,7 +14,7 @@ import java.util.Set;
  * Where a conversation stands in its dialogue: the flow in progress with its collected slots, flows
  * put aside by an interruption, what was last talked about (for "this one"), the run of misunderstood
  * messages, a pending offer and the handoff to a human. A plain value that round-trips through JSON
- * ({@link #toJson()}), kept inside the {@link io.nectar.gateway.session.Conversation}.
+ * ({@link #toJson()}), kept with the conversation ({@link io.nectar.gateway.conversations.Claim}).
  * <p>
  * Not thread-safe: one conversation's messages are handled one at a time.
  */

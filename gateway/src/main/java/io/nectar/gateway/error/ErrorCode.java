@@ -31,6 +31,11 @@ public enum ErrorCode {
     OVERLOADED("overloaded", false),
     /** The gateway is still loading models and knowledge. */
     NOT_READY("not_ready", true),
+    /**
+     * The conversation could not be saved (the shared store did not answer in time): nothing was
+     * answered; send the message again with the same id in a moment.
+     */
+    UNAVAILABLE("unavailable", false),
     /** Something failed on our side; the message may be retried with the same id. */
     INTERNAL("internal", false);
 

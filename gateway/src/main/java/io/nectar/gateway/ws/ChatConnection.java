@@ -1,60 +1,61 @@
 package io.nectar.gateway.ws;
 
 import io.nectar.gateway.GatewayServices;
+import io.nectar.gateway.chat.ChatSession;
+import io.nectar.gateway.chat.MessagePipeline;
+import io.nectar.gateway.chat.Welcome;
+import io.nectar.gateway.conversations.Claim;
 import io.nectar.gateway.error.ErrorCode;
-import io.nectar.gateway.dialogue.DialogueEngine;
-import io.nectar.gateway.dialogue.Understanding;
-import io.nectar.nlu.entity.Entity;
 import io.nectar.gateway.knowledge.KnowledgeBase;
-import io.nectar.gateway.session.Conversation;
-import io.nectar.gateway.session.Turn;
 import io.nectar.gateway.store.Store;
-import io.nectar.nlu.NluException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One shopper's WebSocket: parses frames, answers bad input with error frames, and processes messages
- * strictly one after another in arrival order. Everything here runs on the connection's event loop;
- * answering is handed to the knowledge base (inference and search run on their own threads) and comes
- * back to this loop as a Vert.x future.
+ * One shopper's WebSocket: parses frames, answers bad input with error frames, and hands messages to
+ * the {@link MessagePipeline} strictly one after another in arrival order. At open it claims the
+ * conversation (new, or resumed with {@code ?conversation=ID&lastSeq=N}: the welcome frame then carries
+ * what the client missed). Everything here runs on the connection's event loop.
  */
 public final class ChatConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
     static final int MAX_ID_CHARS = 128;
-    private static final int HISTORY_IN_WELCOME = 20;
-
-    private record Pending(String id, String text, long arrivedNanos) {
-    }
+    /** Close code after a {@code reconnect} frame: this node is going away; resume on another. */
+    public static final short CLOSE_DRAINING = 1012;
+    /** Close code after a {@code moved} frame: the conversation was opened on another connection. */
+    public static final short CLOSE_MOVED = 4001;
+    /** Most missed messages a welcome frame carries. */
+    static final int MAX_MISSED = 200;
 
     private final ServerWebSocket ws;
     private final GatewayServices services;
     private final Context context;
     private final RateLimiter limiter;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final MessagePipeline pipeline;
+    private final ArrayDeque<MessagePipeline.Inbound> queue = new ArrayDeque<>();
     private final Set<String> queuedIds = new HashSet<>();
     private Store store;
-    private Conversation conversation;
+    private ChatSession session;
     private boolean busy;
     private boolean closed;
+    private boolean draining;
+    private Promise<Void> drained;
     private long serverIds;
 
     public ChatConnection(ServerWebSocket ws, GatewayServices services) {
@@ -62,14 +63,13 @@ public final class ChatConnection {
         this.services = services;
         this.context = Vertx.currentContext();
         this.limiter = new RateLimiter(services.config().messagesPerSecond(), services.config().messageBurst());
+        this.pipeline = new MessagePipeline(services);
     }
 
     public void start() {
         services.metrics().connectionOpened();
-        ws.closeHandler(v -> {
-            closed = true;
-            services.metrics().connectionClosed();
-        });
+        services.connections().opened(this);
+        ws.closeHandler(v -> onClose());
         ws.exceptionHandler(t -> log.debug("websocket {}: {}", ws.remoteAddress(), t.toString()));
         FrameAssembler frames = new FrameAssembler(services.config().maxFrameBytes(), new FrameAssembler.Sink() {
             @Override
@@ -108,59 +108,80 @@ public final class ChatConnection {
             return;
         }
         String resumeId = first(params, "conversation");
-        Future<Conversation> loaded = resumeId == null || resumeId.isBlank() || resumeId.length() > MAX_ID_CHARS
-                ? Future.succeededFuture(null) : services.sessions().get(resumeId);
-        loaded.onComplete(ar -> {
-            if (closed) {
-                return;
-            }
-            Conversation c = ar.succeeded() ? ar.result() : null;
-            if (ar.failed()) {
-                log.warn("session store get failed; starting a new conversation: {}", ar.cause().toString());
-            }
-            boolean resumed = c != null && c.merchantId().equals(store.merchantId());
-            conversation = resumed ? c : new Conversation(UUID.randomUUID().toString(), store.merchantId(), System.currentTimeMillis());
-            sendWelcome(resumed);
-            pump();
-        });
-    }
-
-    private void sendWelcome(boolean resumed) {
-        String lang = conversation.language() != null ? conversation.language() : store.defaultLanguage();
-        JsonArray history = new JsonArray();
-        List<Turn> turns = conversation.turns();
-        for (Turn t : turns.subList(Math.max(0, turns.size() - HISTORY_IN_WELCOME), turns.size())) {
-            history.add(t.toJson());
+        if (resumeId != null && (resumeId.isBlank() || resumeId.length() > MAX_ID_CHARS)) {
+            resumeId = null;
         }
-        JsonObject languages = new JsonObject();
-        store.languages().forEach(l -> languages.put(l, store.name().get(l, store.defaultLanguage())));
-        send(new JsonObject()
-                .put("type", "welcome")
-                .put("conversationId", conversation.id())
-                .put("merchant", store.merchantId())
-                .put("storeName", store.name().get(lang, store.defaultLanguage()))
-                .put("language", lang)
-                .put("languages", new JsonArray(store.languages()))
-                .put("greeting", store.greeting().get(lang, store.defaultLanguage()))
-                .put("resumed", resumed)
-                .put("history", history)
-                .put("flow", activeFlow())
-                .put("limits", new JsonObject()
-                        .put("maxTextChars", services.config().maxTextChars())
-                        .put("maxFrameBytes", services.config().maxFrameBytes())
-                        .put("messagesPerSecond", services.config().messagesPerSecond())
-                        .put("burst", services.config().messageBurst())));
+        Long lastSeq = seqParam(first(params, "lastSeq"));
+        services.conversations().claim(resumeId, store.merchantId())
+                .compose(claim -> missed(claim, lastSeq).map(missed -> {
+                    opened(claim, missed);
+                    return claim;
+                }))
+                .onFailure(t -> {
+                    log.warn("conversation store unreachable at connect: {}", t.toString());
+                    fatal(ErrorCode.UNAVAILABLE, "we cannot open your conversation just now; retrying shortly", (short) 1013);
+                });
     }
 
-    /** The flow in progress of a resumed conversation, as in replies; {@code null} when none. */
-    private JsonObject activeFlow() {
-        var active = conversation.dialogue().active;
-        if (active == null) {
+    private void opened(Claim claim, List<JsonObject> missed) {
+        session = new ChatSession(claim, services.config().cluster().windowMessages());
+        if (closed) {
+            services.conversations().release(claim);
+            return;
+        }
+        services.connections().holds(claim.conversationId(), this);
+        send(Welcome.frame(session, store, services.config(), missed));
+        pump();
+    }
+
+    /**
+     * What a resuming client missed: the frames after its {@code lastSeq}, from the claimed window, and
+     * from PostgreSQL when the window no longer reaches back that far.
+     */
+    private Future<List<JsonObject>> missed(Claim claim, Long lastSeq) {
+        if (lastSeq == null || !claim.resumed()) {
+            return Future.succeededFuture(lastSeq == null ? null : List.of());
+        }
+        List<JsonObject> fromWindow = new ArrayList<>();
+        for (JsonObject f : claim.window()) {
+            if (f.getLong("seq", 0L) > lastSeq) {
+                fromWindow.add(f);
+            }
+        }
+        if (lastSeq + 1 >= claim.windowStart() || services.transcripts() == null) {
+            return Future.succeededFuture(tail(fromWindow));
+        }
+        return services.transcripts().framesAfter(claim.merchantId(), claim.conversationId(), lastSeq, MAX_MISSED)
+                .map(older -> {
+                    List<JsonObject> all = new ArrayList<>();
+                    for (JsonObject f : older) {
+                        if (f.getLong("seq", 0L) < claim.windowStart()) {
+                            all.add(f);
+                        }
+                    }
+                    all.addAll(fromWindow);
+                    return tail(all);
+                })
+                .recover(t -> {
+                    log.warn("older messages of {} unavailable: {}", claim.conversationId(), t.toString());
+                    return Future.succeededFuture(tail(fromWindow));
+                });
+    }
+
+    private static List<JsonObject> tail(List<JsonObject> frames) {
+        return frames.size() <= MAX_MISSED ? frames : frames.subList(frames.size() - MAX_MISSED, frames.size());
+    }
+
+    private static Long seqParam(String v) {
+        if (v == null || v.isBlank() || v.length() > 18) {
             return null;
         }
-        JsonObject slots = new JsonObject();
-        active.slots.forEach(slots::put);
-        return new JsonObject().put("id", active.flow).put("step", active.step).put("status", "active").put("slots", slots);
+        try {
+            long n = Long.parseLong(v.strip());
+            return n < 0 ? null : n;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private void onBinary() {
@@ -226,7 +247,7 @@ public final class ChatConnection {
             error(ErrorCode.TOO_MANY_PENDING, "too many messages waiting for replies; wait for them first", replyTo);
             return;
         }
-        queue.add(new Pending(id, text.strip(), System.nanoTime()));
+        queue.add(new MessagePipeline.Inbound(id, text.strip(), System.nanoTime()));
         queuedIds.add(id);
         pump();
     }
@@ -244,132 +265,103 @@ public final class ChatConnection {
     }
 
     private void pump() {
-        if (busy || conversation == null || queue.isEmpty()) {
+        if (busy || session == null || closed) {
+            return;
+        }
+        if (draining) {
+            reconnectElsewhere();
+            return;
+        }
+        if (queue.isEmpty()) {
             return;
         }
         busy = true;
-        Pending p = queue.poll();
-        handle(p).onComplete(ar -> {
-            queuedIds.remove(p.id());
+        MessagePipeline.Inbound m = queue.poll();
+        pipeline.handle(session, store, m, context).onComplete(ar -> {
+            queuedIds.remove(m.id());
             busy = false;
             if (ar.failed()) {
                 log.warn("message handling failed", ar.cause());
-                error(ErrorCode.INTERNAL, "something went wrong on our side; send the message again", p.id());
+                error(ErrorCode.INTERNAL, "something went wrong on our side; send the message again", m.id());
+            } else {
+                MessagePipeline.Outcome o = ar.result();
+                if (o instanceof MessagePipeline.Reply r) {
+                    send(r.frame());
+                } else if (o instanceof MessagePipeline.Refused r) {
+                    error(r.code(), r.message(), m.id());
+                } else {
+                    takenOver();
+                }
             }
             pump();
         });
     }
 
-    private Future<Void> handle(Pending p) {
-        JsonObject earlier = conversation.answerTo(p.id());
-        if (earlier != null) {
-            send(earlier.copy().put("duplicate", true));
-            return Future.succeededFuture();
+    /** A frame appended on some node for this conversation (an agent's message): sent unless already sent. */
+    void deliver(long epoch, JsonObject frame) {
+        if (session == null || closed || epoch != session.epoch()) {
+            return;
         }
-        KnowledgeBase knowledge = services.knowledge();
-        return Future.fromCompletionStage(knowledge.understand(store.merchantId(), p.text()), context)
-                .compose(u -> converse(p, u), failure -> {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (cause instanceof RejectedExecutionException
-                            || cause instanceof NluException n && n.code() == NluException.Code.OVERLOADED) {
-                        error(ErrorCode.OVERLOADED, "we are very busy right now; please retry in a moment", p.id());
-                        return Future.succeededFuture();
-                    }
-                    return Future.failedFuture(cause);
-                });
+        if (session.delivered(frame)) {
+            send(frame);
+        }
+    }
+
+    /** Another connection claimed this conversation: this one steps aside and does not reconnect by itself. */
+    void takenOver() {
+        if (closed) {
+            return;
+        }
+        send(new JsonObject().put("type", "moved").put("reason", "opened_elsewhere")
+                .put("message", "this conversation continues in another window"));
+        closed = true;
+        ws.close(CLOSE_MOVED, "opened_elsewhere");
     }
 
     /**
-     * Runs the dialogue for one understood message: the engine decides on this event loop; when a flow
-     * needs the merchant's systems the action runs (a webhook, or the demo backend at once) and the
-     * engine continues with its result, all before the next message of this connection is taken.
+     * This node is going away: once the message in progress is answered, the client is told to reconnect
+     * (it resumes on another node) and the socket is closed. Completes when it is closed.
      */
-    private Future<Void> converse(Pending p, Understanding u) {
-        DialogueEngine engine = services.dialogue();
-        if (conversation.language() != null && !conversation.language().equals(u.lang()) && u.languageNeutral()) {
-            u = u.inLanguage(conversation.language()); // "DX1001" answers in the language of the conversation
-        }
-        io.nectar.gateway.dialogue.Turn turn = engine.begin(store, conversation.dialogue(), u, conversation.id());
-        return drive(engine, turn).compose(v -> reply(p, turn));
-    }
-
-    private Future<Void> drive(DialogueEngine engine, io.nectar.gateway.dialogue.Turn turn) {
-        if (turn.pending() == null) {
-            return Future.succeededFuture();
-        }
-        if (turn.actionsRunCount() >= DialogueEngine.MAX_ACTIONS_PER_MESSAGE) {
-            engine.abandon(turn);
-            return Future.succeededFuture();
-        }
-        long t0 = System.nanoTime();
-        String kind = store.flows().actions().containsKey(turn.pending().action())
-                ? store.flows().actions().get(turn.pending().action()).type() : "none";
-        return services.actions().run(store, turn.pending()).compose(result -> {
-            services.metrics().action(kind, result.status().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - t0);
-            engine.resume(turn, result);
-            return drive(engine, turn);
-        });
-    }
-
-    private Future<Void> reply(Pending p, io.nectar.gateway.dialogue.Turn t) {
-        long now = System.currentTimeMillis();
-        String text = t.text();
-        JsonObject reply = new JsonObject()
-                .put("type", "reply")
-                .put("replyTo", p.id())
-                .put("text", text)
-                .put("intent", t.intent())
-                .put("confidence", Math.round(t.confidence() * 1000) / 1000.0)
-                .put("source", t.source())
-                .put("language", t.lang())
-                .put("at", now);
-        if (t.ref() != null) {
-            reply.put("ref", t.ref());
-        }
-        if (!t.suggestions().isEmpty()) {
-            reply.put("suggestions", new JsonArray(t.suggestions()));
-        }
-        if (t.handoffOffered()) {
-            reply.put("handoffOffered", true);
-        }
-        JsonObject flow = t.flow();
-        if (flow != null) {
-            reply.put("flow", flow);
-        }
-        JsonArray entities = new JsonArray();
-        for (Entity e : t.understanding().extraction().entities()) {
-            JsonObject j = new JsonObject().put("type", e.type().code()).put("value", e.value()).put("text", e.text())
-                    .put("start", e.start()).put("end", e.end());
-            e.attributes().forEach(j::put);
-            if (!e.flags().isEmpty()) {
-                j.put("flags", new JsonArray(e.flags().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList()));
+    Future<Void> drain() {
+        if (drained == null) {
+            drained = Promise.promise();
+            draining = true;
+            if (closed) {
+                drained.tryComplete();
+            } else if (!busy) {
+                reconnectElsewhere();
             }
-            entities.add(j);
         }
-        if (!entities.isEmpty()) {
-            reply.put("entities", entities);
+        return drained.future();
+    }
+
+    private void reconnectElsewhere() {
+        if (!closed) {
+            send(new JsonObject().put("type", "reconnect").put("reason", "draining")
+                    .put("retryAfterMs", 100 + (int) (Math.random() * 900)));
+            closed = true;
+            ws.close(CLOSE_DRAINING, "draining");
         }
-        if (t.handoffReason() != null) {
-            reply.put("handoff", new JsonObject().put("reason", t.handoffReason()).put("status", "pending"));
+        if (drained != null) {
+            drained.tryComplete();
         }
-        conversation.dialogue(t.state());
-        conversation.language(t.lang());
-        conversation.addTurn(new Turn("shopper", p.text(), now, p.id(), null, null));
-        conversation.addTurn(new Turn("bot", text, now, p.id(), t.intent(), t.source()));
-        conversation.rememberAnswer(p.id(), reply);
-        if (t.handoffReason() != null) {
-            services.metrics().handoff(t.handoffReason());
-            services.handoffs().open(store.merchantId(), conversation.id(), t.handoffReason(), t.lang(),
-                    conversation.transcript(), t.state().toJson());
-        } else if (t.state().handedOff()) {
-            services.handoffs().update(store.merchantId(), conversation.id(), conversation.transcript(), t.state().toJson());
+    }
+
+    void runOnLoop(Runnable r) {
+        context.runOnContext(v -> r.run());
+    }
+
+    private void onClose() {
+        closed = true;
+        services.metrics().connectionClosed();
+        services.connections().closed(this, session == null ? null : session.conversationId());
+        if (session != null) {
+            services.conversations().release(session.claim())
+                    .onFailure(t -> log.debug("release of {} failed: {}", session.conversationId(), t.toString()));
         }
-        send(reply);
-        services.metrics().replyLatency(t.source(), System.nanoTime() - p.arrivedNanos());
-        return services.sessions().put(conversation).recover(x -> {
-            log.warn("session store put failed for conversation {}: {}", conversation.id(), x.toString());
-            return Future.succeededFuture();
-        });
+        if (drained != null) {
+            drained.tryComplete();
+        }
     }
 
     private void error(ErrorCode code, String message, String replyTo) {

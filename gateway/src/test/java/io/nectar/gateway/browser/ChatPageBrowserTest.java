@@ -2,7 +2,7 @@ package io.nectar.gateway.browser;
 
 import io.nectar.gateway.Gateway;
 import io.nectar.gateway.GatewayConfig;
-import io.nectar.gateway.session.Conversation;
+import io.nectar.gateway.conversations.InMemoryConversationStore;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,10 +63,9 @@ class ChatPageBrowserTest {
             assertEquals(conversation, browser.eval("sessionStorage.getItem('nectar.conversation.demo')"),
                     "the same conversation was resumed");
 
-            Conversation c = gateway.services().sessions().get(conversation).toCompletionStage().toCompletableFuture()
-                    .get(5, TimeUnit.SECONDS);
-            assertEquals(4, c.turns().size(), "both questions and both replies, each once");
-            assertEquals("Do you ship abroad?", c.turns().get(2).text());
+            var transcript = ((InMemoryConversationStore) gateway.services().conversations()).transcript(conversation);
+            assertEquals(4, transcript.size(), "both questions and both replies, each once: " + transcript.encode());
+            assertEquals("Do you ship abroad?", transcript.getJsonObject(2).getString("text"));
 
             browser.reload();
             browser.waitFor("document.querySelectorAll('#log .msg.me').length === 2 && document.querySelectorAll('#log .msg.bot').length === 2", 20_000);

@@ -1,0 +1,164 @@
+package io.nectar.gateway.chat;
+
+import io.nectar.gateway.GatewayServices;
+import io.nectar.gateway.conversations.ConversationStore;
+import io.nectar.gateway.conversations.StaleClaimException;
+import io.nectar.gateway.conversations.TurnWrite;
+import io.nectar.gateway.dialogue.DialogueEngine;
+import io.nectar.gateway.dialogue.Turn;
+import io.nectar.gateway.dialogue.Understanding;
+import io.nectar.gateway.error.ErrorCode;
+import io.nectar.gateway.store.Store;
+import io.nectar.nlu.NluException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One shopper message, from text to a committed reply, as a short pipeline of named steps:
+ * <ol>
+ *   <li>{@link #duplicate}: a message id answered before gets that reply again, nothing else runs;</li>
+ *   <li>{@link #understand}: language, intents, entities (inference and search off the event loop);</li>
+ *   <li>{@link #converse}: the dialogue engine decides, running the merchant's actions it needs;</li>
+ *   <li>{@link #commit}: both frames and the new state go to the conversation store in one write,
+ *       which puts them in the durable log; only then is the reply sent.</li>
+ * </ol>
+ * Runs on the connection's event loop; every step returns a future completed there.
+ */
+public final class MessagePipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(MessagePipeline.class);
+
+    /** A message waiting on its connection. */
+    public record Inbound(String id, String text, long arrivedNanos) {
+    }
+
+    /** What became of a message: a frame to send, an error to send, or the loss of the conversation. */
+    public sealed interface Outcome {
+    }
+
+    /** The reply (or the earlier reply to a repeated id), with its seq. */
+    public record Reply(JsonObject frame) implements Outcome {
+    }
+
+    /** Not answered: tell the client, who may send it again. */
+    public record Refused(ErrorCode code, String message) implements Outcome {
+    }
+
+    /** Another connection took the conversation since this one claimed it: nothing was written. */
+    public record Taken() implements Outcome {
+    }
+
+    private final GatewayServices services;
+
+    public MessagePipeline(GatewayServices services) {
+        this.services = services;
+    }
+
+    public Future<Outcome> handle(ChatSession session, Store store, Inbound m, Context context) {
+        Outcome earlier = duplicate(session, m);
+        if (earlier != null) {
+            return Future.succeededFuture(earlier);
+        }
+        return understand(store, m, context)
+                .compose(u -> u == null ? Future.succeededFuture(overloaded()) : converse(session, store, u)
+                        .compose(turn -> commit(session, store, m, turn)));
+    }
+
+    Outcome duplicate(ChatSession session, Inbound m) {
+        JsonObject earlier = session.answered(m.id()) ? session.replyTo(m.id()) : null;
+        return earlier == null ? null : new Reply(earlier.copy().put("duplicate", true));
+    }
+
+    /** The NLU's reading of the message; {@code null} when the node is too busy to read it at all. */
+    Future<Understanding> understand(Store store, Inbound m, Context context) {
+        return Future.fromCompletionStage(services.knowledge().understand(store.merchantId(), m.text()), context)
+                .recover(failure -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof RejectedExecutionException
+                            || cause instanceof NluException n && n.code() == NluException.Code.OVERLOADED) {
+                        return Future.succeededFuture(null);
+                    }
+                    return Future.failedFuture(cause);
+                });
+    }
+
+    private static Outcome overloaded() {
+        return new Refused(ErrorCode.OVERLOADED, "we are very busy right now; please retry in a moment");
+    }
+
+    /**
+     * Runs the dialogue: the engine decides on this event loop; when a flow needs the merchant's systems
+     * the action runs (a webhook, or the demo backend at once) and the engine continues with its result.
+     */
+    Future<Turn> converse(ChatSession session, Store store, Understanding u) {
+        DialogueEngine engine = services.dialogue();
+        if (session.language() != null && !session.language().equals(u.lang()) && u.languageNeutral()) {
+            u = u.inLanguage(session.language()); // "DX1001" answers in the language of the conversation
+        }
+        Turn turn = engine.begin(store, session.dialogue(), u, session.conversationId());
+        return drive(engine, store, turn).map(turn);
+    }
+
+    private Future<Void> drive(DialogueEngine engine, Store store, Turn turn) {
+        if (turn.pending() == null) {
+            return Future.succeededFuture();
+        }
+        if (turn.actionsRunCount() >= DialogueEngine.MAX_ACTIONS_PER_MESSAGE) {
+            engine.abandon(turn);
+            return Future.succeededFuture();
+        }
+        long t0 = System.nanoTime();
+        String kind = store.flows().actions().containsKey(turn.pending().action())
+                ? store.flows().actions().get(turn.pending().action()).type() : "none";
+        return services.actions().run(store, turn.pending()).compose(result -> {
+            services.metrics().action(kind, result.status().name().toLowerCase(Locale.ROOT), System.nanoTime() - t0);
+            engine.resume(turn, result);
+            return drive(engine, store, turn);
+        });
+    }
+
+    /** Writes the answered message; the reply may be sent once this succeeds. */
+    Future<Outcome> commit(ChatSession session, Store store, Inbound m, Turn t) {
+        long now = System.currentTimeMillis();
+        String conversation = session.conversationId();
+        JsonObject in = ReplyFrames.shopper(m.id(), m.text(), now);
+        JsonObject out = ReplyFrames.reply(m.id(), t, now);
+        TurnWrite write = new TurnWrite(m.id(), in,
+                ReplyFrames.shopperRecord(conversation, store.merchantId(), m.id(), m.text(), t.lang(), now, in),
+                out, ReplyFrames.replyRecord(conversation, store.merchantId(), m.id(), t, now, out),
+                t.state().toJson(), t.lang());
+        return services.conversations().commit(session.claim(), write).<Outcome>map(c -> {
+            if (c.duplicate()) {
+                return new Reply(session.replyTo(m.id()) == null ? out.copy().put("seq", c.duplicateOf()).put("duplicate", true)
+                        : session.replyTo(m.id()).copy().put("duplicate", true));
+            }
+            JsonObject sent = out.copy().put("seq", c.replySeq());
+            session.committed(m.id(), in.copy().put("seq", c.shopperSeq()), sent, t.state(), t.lang());
+            if (t.handoffReason() != null) {
+                services.metrics().handoff(t.handoffReason());
+            }
+            services.metrics().replyLatency(t.source(), System.nanoTime() - m.arrivedNanos());
+            return new Reply(sent);
+        }).recover(failure -> {
+            if (failure instanceof StaleClaimException) {
+                return Future.succeededFuture(new Taken());
+            }
+            log.warn("conversation {}: the reply could not be saved ({}); the shopper is asked to retry",
+                    conversation, failure.toString());
+            return Future.succeededFuture(new Refused(ErrorCode.UNAVAILABLE,
+                    "we could not save your conversation just now; please send that again in a moment"));
+        });
+    }
+
+    /** The store of conversations the pipeline commits to. */
+    ConversationStore store() {
+        return services.conversations();
+    }
+}
