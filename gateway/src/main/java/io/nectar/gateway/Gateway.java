@@ -5,7 +5,11 @@ import io.nectar.gateway.knowledge.EncoderRouter;
 import io.nectar.gateway.knowledge.IntentHeads;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.gateway.metrics.GatewayMetrics;
+import io.nectar.gateway.cluster.SharedState;
+import io.nectar.gateway.conversations.ConversationStore;
 import io.nectar.gateway.conversations.InMemoryConversationStore;
+import io.nectar.gateway.transcript.TranscriptReader;
+import io.nectar.gateway.transcript.TranscriptSink;
 import io.nectar.gateway.handoff.DeskSink;
 import io.nectar.gateway.handoff.HandoffDesk;
 import io.nectar.gateway.store.ClasspathStoreSource;
@@ -28,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,30 +53,70 @@ public final class Gateway {
 
     private final Vertx vertx;
     private final GatewayServices services;
+    private final SharedState shared;
+    private final Overrides overrides;
     private final int port;
     private final Promise<Void> ready = Promise.promise();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private Gateway(Vertx vertx, GatewayServices services, int port) {
+    private Gateway(Vertx vertx, GatewayServices services, SharedState shared, Overrides overrides, int port) {
         this.vertx = vertx;
         this.services = services;
+        this.shared = shared;
+        this.overrides = overrides;
         this.port = port;
+    }
+
+    /**
+     * Parts a test may put in place of the real ones: where the durable log drains to and where older
+     * messages are read back from (PostgreSQL otherwise). {@code null} fields keep the real part.
+     */
+    public record Overrides(TranscriptSink sink, TranscriptReader reader) {
+        public static final Overrides NONE = new Overrides(null, null);
     }
 
     /** Starts a node; the future completes once it listens (not yet ready; see {@link #ready()}). */
     public static Future<Gateway> start(GatewayConfig config) {
+        return start(config, Overrides.NONE);
+    }
+
+    /** Starts a node with some parts replaced (tests). */
+    public static Future<Gateway> start(GatewayConfig config, Overrides overrides) {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.eventLoops())
                 .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
                 .setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
         GatewayMetrics metrics = new GatewayMetrics();
         HandoffDesk desk = new HandoffDesk();
-        InMemoryConversationStore[] memory = new InMemoryConversationStore[1];
-        memory[0] = new InMemoryConversationStore(config.maxConversations(), config.conversationTtl(),
-                config.cluster().windowMessages(), new DeskSink(desk, id -> memory[0].transcript(id)));
-        GatewayServices services = new GatewayServices(config, metrics, memory[0], desk);
+        SharedState shared = config.cluster().shared() ? SharedState.start(vertx, config.cluster(), config.conversationTtl()) : null;
+        ConversationStore conversations;
+        if (shared != null) {
+            conversations = shared.store();
+            metrics.gauge("nectar_redis_round_trips_total", "Redis calls made by the conversation store",
+                    shared.store()::roundTrips);
+            metrics.gauge("nectar_drain_lag_entries", "Durable-log entries not yet written to PostgreSQL",
+                    () -> shared.drainer() == null ? 0 : shared.drainer().lagEntries());
+            metrics.gauge("nectar_drain_lag_seconds", "Age of the oldest durable-log entry not yet in PostgreSQL",
+                    () -> shared.drainer() == null ? 0 : shared.drainer().lagSeconds());
+            metrics.gauge("nectar_drained_messages_total", "Messages this node's drainer wrote to PostgreSQL",
+                    () -> shared.drainer() == null ? 0 : shared.drainer().drained());
+            metrics.gauge("nectar_drain_failures_total", "Drain passes that failed (PostgreSQL or Redis away)",
+                    () -> shared.drainer() == null ? 0 : shared.drainer().failures());
+        } else {
+            InMemoryConversationStore[] memory = new InMemoryConversationStore[1];
+            memory[0] = new InMemoryConversationStore(config.maxConversations(), config.conversationTtl(),
+                    config.cluster().windowMessages(), new DeskSink(desk, id -> memory[0].transcript(id)));
+            conversations = memory[0];
+        }
+        GatewayServices services = new GatewayServices(config, metrics, conversations, desk);
+        if (shared != null) {
+            services.dependency("redis", true, shared::healthy);
+        }
         services.actions(new io.nectar.gateway.action.ActionRunner(vertx));
-        metrics.gauge("nectar_conversations_stored", "Conversations held by the conversation store", memory[0]::size);
+        metrics.gauge("nectar_conversations_held", "Conversations held by this node's connections (Redis) or in its memory",
+                conversations::size);
+        metrics.gauge("nectar_node_draining", "1 while the node moves its shoppers away before stopping",
+                () -> services.draining() ? 1 : 0);
 
         // One instance per event loop; they share the listening port (port 0: one random port for all).
         List<HttpServerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -80,14 +125,19 @@ public final class Gateway {
                     instances.add(v);
                     return v;
                 }, new DeploymentOptions().setInstances(config.eventLoops()))
-                .map(id -> new Gateway(vertx, services, instances.get(0).actualPort()))
+                .map(id -> new Gateway(vertx, services, shared, overrides, instances.get(0).actualPort()))
                 .onSuccess(g -> {
                     log.info("listening on http://{}:{} (loading models and stores...)", config.host(), g.port);
                     Thread loader = new Thread(g::load, "nectar-loader");
                     loader.setDaemon(true);
                     loader.start();
                 })
-                .onFailure(t -> vertx.close());
+                .onFailure(t -> {
+                    if (shared != null) {
+                        shared.stop();
+                    }
+                    vertx.close();
+                });
     }
 
     private void load() {
@@ -155,6 +205,7 @@ public final class Gateway {
                 knowledge.install(store);
                 services.dialogue().warmUp(store);
             }
+            startDurable();
             services.ready(knowledge, stores.get(0).merchantId());
             log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);
             ready.tryComplete();
@@ -176,6 +227,55 @@ public final class Gateway {
         }
     }
 
+    /**
+     * Connects what PostgreSQL provides in shared mode: the drain of the durable log and the reader of
+     * older messages. Blocking (start-up thread).
+     */
+    private void startDurable() throws Exception {
+        if (shared == null) {
+            return;
+        }
+        TranscriptSink sink = overrides.sink();
+        if (overrides.reader() != null) {
+            services.transcripts(overrides.reader());
+        }
+        if (sink == null) {
+            throw new IllegalStateException("shared mode needs PostgreSQL's transcript sink");
+        }
+        shared.startDrainer(sink).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The node's share of Redis, or {@code null} when embedded. */
+    public SharedState shared() {
+        return shared;
+    }
+
+    /**
+     * Stops gracefully: readiness fails and new chats are refused, every shopper is told to reconnect
+     * (in batches; they resume on other nodes) once the message in progress is answered, the drainer
+     * writes what it read and stops; then the node stops. At most {@code grace} for the shoppers.
+     */
+    public Future<Void> drainAndStop(Duration grace) {
+        services.draining(true);
+        log.info("draining: moving {} connection(s) to other nodes (grace {} s)", services.connections().size(), grace.toSeconds());
+        long t0 = System.nanoTime();
+        return services.connections().drain(vertx, DRAIN_BATCH, DRAIN_INTERVAL_MILLIS)
+                .timeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
+                .recover(t -> {
+                    log.warn("drain grace of {} s over with {} connection(s) left; closing them", grace.toSeconds(),
+                            services.connections().size());
+                    return Future.succeededFuture();
+                })
+                .compose(v -> {
+                    log.info("drained in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                    return stop();
+                });
+    }
+
+    /** Connections told to reconnect at once during a drain, and the pause between such batches. */
+    static final int DRAIN_BATCH = 500;
+    static final long DRAIN_INTERVAL_MILLIS = 100;
+
     /** Completes when models and stores are loaded; fails if loading failed. */
     public Future<Void> ready() {
         return ready.future();
@@ -194,7 +294,8 @@ public final class Gateway {
     }
 
     public Future<Void> stop() {
-        return vertx.close().onComplete(ar -> {
+        Future<Void> sharedStopped = shared == null ? Future.succeededFuture() : shared.stop().recover(t -> Future.succeededFuture());
+        return sharedStopped.compose(v -> vertx.close()).onComplete(ar -> {
             for (AutoCloseable c : closeables) {
                 try {
                     c.close();

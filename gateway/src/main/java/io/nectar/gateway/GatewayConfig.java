@@ -227,6 +227,7 @@ public record GatewayConfig(
               --redis-timeout-ms N     longest a Redis call may take before it counts as failed (default 2000)
               --drain-grace S          seconds a stopping node (SIGTERM) has to move its shoppers (default 30)
               --window-messages N      messages per conversation kept in Redis for resumes (default 40)
+              --redis-prefix P         prefix of every Redis key, for deployments sharing one Redis (default nectar:)
 
               --help                   print this and exit
             """;
@@ -302,6 +303,7 @@ public record GatewayConfig(
                     case "--redis-timeout-ms" -> cluster = cluster.withRedisTimeout(Duration.ofMillis(Long.parseLong(v)));
                     case "--drain-grace" -> cluster = cluster.withDrainGrace(Duration.ofSeconds(Long.parseLong(v)));
                     case "--window-messages" -> cluster = cluster.withWindowMessages(Integer.parseInt(v));
+                    case "--redis-prefix" -> cluster = cluster.withKeyPrefix(v);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
                 }
             } catch (NumberFormatException e) {

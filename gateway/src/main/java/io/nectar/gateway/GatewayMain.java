@@ -45,7 +45,9 @@ public final class GatewayMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
             try {
-                holder[0].stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                java.time.Duration grace = config.cluster().drainGrace();
+                holder[0].drainAndStop(grace).toCompletionStage().toCompletableFuture()
+                        .get(grace.toSeconds() + 15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.warn("shutdown: {}", e.toString());
             }

@@ -23,6 +23,7 @@ public final class GatewayServices {
     private final DialogueEngine dialogue = new DialogueEngine();
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private volatile TranscriptReader transcripts;
+    private final java.util.Map<String, Dependency> dependencies = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile boolean draining;
     private volatile ActionRunner actions;
     private volatile KnowledgeBase knowledge;
@@ -62,6 +63,23 @@ public final class GatewayServices {
 
     void transcripts(TranscriptReader reader) {
         this.transcripts = reader;
+    }
+
+    /**
+     * Something the node needs (Redis, PostgreSQL), as readiness reports it.
+     *
+     * @param critical without it the node cannot serve shoppers, so it is not ready
+     */
+    public record Dependency(boolean critical, java.util.function.BooleanSupplier up) {
+    }
+
+    /** Registers a dependency for {@code /health/ready}. */
+    public void dependency(String name, boolean critical, java.util.function.BooleanSupplier up) {
+        dependencies.put(name, new Dependency(critical, up));
+    }
+
+    public java.util.Map<String, Dependency> dependencies() {
+        return java.util.Map.copyOf(dependencies);
     }
 
     /** True once the node started moving its shoppers away (SIGTERM): it takes no new ones. */

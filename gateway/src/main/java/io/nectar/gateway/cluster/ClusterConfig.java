@@ -22,9 +22,10 @@ import java.util.UUID;
  * @param logShards      durable-log streams (each conversation's keys and its stream share one hash slot);
  *                       fixed for the life of a Redis deployment
  * @param windowMessages messages of a conversation kept in Redis for resumes (older ones come from PostgreSQL)
+ * @param keyPrefix      prefix of every Redis key and channel ({@code nectar:}): deployments sharing one Redis differ here
  */
 public record ClusterConfig(String nodeId, RedisEndpoints redis, String pgUrl, Duration redisTimeout,
-                            Duration drainGrace, int logShards, int windowMessages) {
+                            Duration drainGrace, int logShards, int windowMessages, String keyPrefix) {
 
     public static final int DEFAULT_LOG_SHARDS = 32;
     public static final int DEFAULT_WINDOW_MESSAGES = 40;
@@ -109,6 +110,9 @@ public record ClusterConfig(String nodeId, RedisEndpoints redis, String pgUrl, D
         if (logShards < 1 || logShards > 4096) {
             throw new IllegalArgumentException("log-shards must be in 1..4096, was " + logShards);
         }
+        if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9_.:-]{1,32}")) {
+            throw new IllegalArgumentException("redis-prefix must be 1-32 characters of letters, digits, '_', '.', ':' or '-'");
+        }
         if (windowMessages < 4) {
             throw new IllegalArgumentException("window-messages must be >= 4, was " + windowMessages);
         }
@@ -117,7 +121,7 @@ public record ClusterConfig(String nodeId, RedisEndpoints redis, String pgUrl, D
     /** Embedded: no Redis, no PostgreSQL. */
     public static ClusterConfig embedded() {
         return new ClusterConfig(defaultNodeId(), RedisEndpoints.NONE, null, Duration.ofSeconds(2), Duration.ofSeconds(30),
-                DEFAULT_LOG_SHARDS, DEFAULT_WINDOW_MESSAGES);
+                DEFAULT_LOG_SHARDS, DEFAULT_WINDOW_MESSAGES, "nectar:");
     }
 
     /** From the environment: {@code NECTAR_REDIS_URL}, {@code NECTAR_REDIS_CLUSTER}, {@code NECTAR_REDIS_SENTINEL}
@@ -137,7 +141,7 @@ public record ClusterConfig(String nodeId, RedisEndpoints redis, String pgUrl, D
         if (!redis.enabled() && pg == null) {
             return c.withNodeId(node);
         }
-        return new ClusterConfig(node, redis, pg, c.redisTimeout, c.drainGrace, c.logShards, c.windowMessages);
+        return new ClusterConfig(node, redis, pg, c.redisTimeout, c.drainGrace, c.logShards, c.windowMessages, c.keyPrefix);
     }
 
     private static boolean present(Map<String, String> env, String name) {
@@ -156,23 +160,27 @@ public record ClusterConfig(String nodeId, RedisEndpoints redis, String pgUrl, D
     }
 
     public ClusterConfig withNodeId(String id) {
-        return new ClusterConfig(id, redis, pgUrl, redisTimeout, drainGrace, logShards, windowMessages);
+        return new ClusterConfig(id, redis, pgUrl, redisTimeout, drainGrace, logShards, windowMessages, keyPrefix);
     }
 
     public ClusterConfig withShared(RedisEndpoints r, String pg) {
-        return new ClusterConfig(nodeId, r, pg, redisTimeout, drainGrace, logShards, windowMessages);
+        return new ClusterConfig(nodeId, r, pg, redisTimeout, drainGrace, logShards, windowMessages, keyPrefix);
     }
 
     public ClusterConfig withDrainGrace(Duration d) {
-        return new ClusterConfig(nodeId, redis, pgUrl, redisTimeout, d, logShards, windowMessages);
+        return new ClusterConfig(nodeId, redis, pgUrl, redisTimeout, d, logShards, windowMessages, keyPrefix);
     }
 
     public ClusterConfig withRedisTimeout(Duration d) {
-        return new ClusterConfig(nodeId, redis, pgUrl, d, drainGrace, logShards, windowMessages);
+        return new ClusterConfig(nodeId, redis, pgUrl, d, drainGrace, logShards, windowMessages, keyPrefix);
     }
 
     public ClusterConfig withWindowMessages(int n) {
-        return new ClusterConfig(nodeId, redis, pgUrl, redisTimeout, drainGrace, logShards, n);
+        return new ClusterConfig(nodeId, redis, pgUrl, redisTimeout, drainGrace, logShards, n, keyPrefix);
+    }
+
+    public ClusterConfig withKeyPrefix(String prefix) {
+        return new ClusterConfig(nodeId, redis, pgUrl, redisTimeout, drainGrace, logShards, windowMessages, prefix);
     }
 
     /** The host name and a short random suffix: unique per running node without configuration. */

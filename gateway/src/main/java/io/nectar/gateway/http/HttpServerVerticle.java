@@ -56,10 +56,12 @@ public final class HttpServerVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .requestHandler(router)
                 .webSocketHandshakeHandler(hs -> {
-                    if (CHAT_PATH.equals(hs.path())) {
-                        hs.accept();
-                    } else {
+                    if (!CHAT_PATH.equals(hs.path())) {
                         hs.reject(404);
+                    } else if (services.draining()) {
+                        hs.reject(503); // going away: the load balancer sends the shopper to another node
+                    } else {
+                        hs.accept();
                     }
                 })
                 .webSocketHandler(ws -> new ChatConnection(ws, services).start());
@@ -72,8 +74,20 @@ public final class HttpServerVerticle extends VerticleBase {
     }
 
     private void ready(RoutingContext ctx) {
-        if (services.isReady()) {
-            json(ctx, 200, new JsonObject().put("status", "READY")
+        JsonObject deps = new JsonObject();
+        boolean criticalDown = false;
+        for (var e : services.dependencies().entrySet()) {
+            boolean up = e.getValue().up().getAsBoolean();
+            deps.put(e.getKey(), up ? "up" : "down");
+            criticalDown |= !up && e.getValue().critical();
+        }
+        JsonObject node = new JsonObject().put("node", services.config().cluster().nodeId()).put("dependencies", deps);
+        if (services.draining()) {
+            json(ctx, 503, node.put("status", "DRAINING"));
+        } else if (services.isReady() && criticalDown) {
+            json(ctx, 503, node.put("status", "UNAVAILABLE"));
+        } else if (services.isReady()) {
+            json(ctx, 200, node.put("status", deps.stream().anyMatch(e -> "down".equals(e.getValue())) ? "DEGRADED" : "READY")
                     .put("merchants", services.knowledge().merchants().size()));
         } else if (services.loadFailure() != null) {
             json(ctx, 503, new JsonObject().put("status", "FAILED").put("error", services.loadFailure()));
