@@ -36,13 +36,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SharedModeTest {
 
+    /** The same tests on a three-master Redis Cluster: conversations spread over every slot range. */
+    static class OnRedisCluster extends SharedModeTest {
+        @BeforeAll
+        static void startOnCluster() throws Exception {
+            restart(ClusterConfig.RedisEndpoints.cluster(TestServers.redisCluster()));
+        }
+
+        @Test
+        void conversationsSpanEverySlotRangeOfTheCluster() throws Exception {
+            java.util.Set<Integer> shards = new java.util.HashSet<>();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                try (ChatTestClient c = ChatTestClient.open(vertx, (i % 2 == 0 ? a : b).port(), "merchant=demo")) {
+                    String id = c.welcome.getString("conversationId");
+                    ids.add(id);
+                    shards.add(a.shared().keys().shard(id));
+                    assertEquals(2L, c.ask("q", i % 3 == 0 ? "包邮吗" : "Do you ship abroad?").getLong("seq"));
+                }
+            }
+            assertTrue(shards.size() >= 6, "conversations landed on several log shards: " + shards);
+            for (String id : ids) {
+                waitUntil(() -> seqs(id).size() == 2, 10_000);
+            }
+        }
+    }
+
     static Vertx vertx;
+    static ClusterConfig.RedisEndpoints redis;
     static Gateway a;
     static Gateway b;
     static final List<LoggedMessage> drained = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void start() throws Exception {
+        restart(ClusterConfig.RedisEndpoints.standalone(TestServers.redisUrl()));
+    }
+
+    static void restart(ClusterConfig.RedisEndpoints endpoints) throws Exception {
+        stop();
+        redis = endpoints;
+        drained.clear();
         vertx = Vertx.vertx();
         String prefix = "sm" + UUID.randomUUID().toString().substring(0, 6) + ":";
         TranscriptSink sink = batch -> {
@@ -55,7 +89,7 @@ class SharedModeTest {
 
     static Gateway node(String id, String prefix, TranscriptSink sink) throws Exception {
         ClusterConfig cluster = ClusterConfig.embedded().withNodeId(id)
-                .withShared(ClusterConfig.RedisEndpoints.standalone(TestServers.redisUrl()), TestServers.pgUrl())
+                .withShared(redis, TestServers.pgUrl())
                 .withKeyPrefix(prefix).withDrainGrace(Duration.ofSeconds(10));
         Gateway g = Gateway.start(GatewayConfig.defaults().withPort(0).withHost("127.0.0.1").withCluster(cluster),
                 new Gateway.Overrides(sink, null)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -70,7 +104,11 @@ class SharedModeTest {
                 g.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             }
         }
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        a = b = null;
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx = null;
+        }
     }
 
     @Test
