@@ -22,6 +22,7 @@ public final class GatewayServices {
     private final HandoffDesk handoffs;
     private final DialogueEngine dialogue = new DialogueEngine();
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final io.nectar.gateway.chat.MessagePipeline pipeline = new io.nectar.gateway.chat.MessagePipeline(this);
     private volatile TranscriptReader transcripts;
     private final java.util.Map<String, Dependency> dependencies = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile boolean draining;
@@ -49,6 +50,11 @@ public final class GatewayServices {
     /** Where conversations live: this node's memory, or Redis. */
     public ConversationStore conversations() {
         return conversations;
+    }
+
+    /** The path of one shopper message (stateless; shared by every connection). */
+    public io.nectar.gateway.chat.MessagePipeline pipeline() {
+        return pipeline;
     }
 
     /** The chat connections open on this node. */

@@ -63,7 +63,7 @@ public final class ChatConnection {
         this.services = services;
         this.context = Vertx.currentContext();
         this.limiter = new RateLimiter(services.config().messagesPerSecond(), services.config().messageBurst());
-        this.pipeline = new MessagePipeline(services);
+        this.pipeline = services.pipeline();
     }
 
     public void start() {
