@@ -50,12 +50,21 @@ public final class DialogueEngine {
         if (s.active != null && store.flows().flow(s.active.flow) == null) {
             s.active = null; // the store's flows changed under this conversation
         }
-        if (s.active != null) {
-            Routing.inFlow(t, s.active, store.flows().flow(s.active.flow));
-            return t;
+        if (s.active != null && FlowRunner.refresh(t, s.active, store.flows().flow(s.active.flow))) {
+            return t; // the flow's lookups are in another language: fetched again first, then routed (resume)
         }
-        Routing.noFlow(t);
+        route(t);
         return t;
+    }
+
+    private static void route(Turn t) {
+        t.routed = true;
+        DialogueState s = t.state;
+        if (s.active != null) {
+            Routing.inFlow(t, s.active, t.store.flows().flow(s.active.flow));
+        } else {
+            Routing.noFlow(t);
+        }
     }
 
     /**
@@ -95,11 +104,30 @@ public final class DialogueEngine {
         if (call == null || flow == null) {
             return;
         }
+        if (call.purpose().startsWith("refresh:")) {
+            Flow.Slot slot = flow.slot(call.purpose().substring("refresh:".length()));
+            if (slot != null && slot.lookup() != null) {
+                if (result.status() == ActionResult.Status.OK) {
+                    f.vars.put(slot.lookup().as(), result.data());
+                }
+                // fetched once per language change: a refusal or an outage keeps the earlier texts
+                f.fetchedIn.put(slot.lookup().as(), t.lang);
+            }
+            if (!FlowRunner.refresh(t, f, flow)) {
+                if (t.routed) {
+                    FlowRunner.advance(t, f, flow);
+                } else {
+                    route(t);
+                }
+            }
+            return;
+        }
         if (call.purpose().startsWith("lookup:")) {
             Flow.Slot slot = flow.slot(call.purpose().substring("lookup:".length()));
             switch (result.status()) {
                 case OK -> {
                     f.vars.put(slot.lookup().as(), result.data());
+                    f.fetchedIn.put(slot.lookup().as(), call.params().getString("language", t.lang));
                     f.validated.add(slot.name());
                     FlowRunner.advance(t, f, flow);
                 }
@@ -140,6 +168,12 @@ public final class DialogueEngine {
 
     /** Ends a turn whose action could not run at all (too many for one message). */
     public void abandon(Turn t) {
+        if (t.pending != null && t.pending.purpose().startsWith("refresh:")) {
+            t.pending = null; // the names stay in the language they were fetched in
+            if (!t.routed) {
+                route(t);
+            }
+        }
         if (t.pending != null && t.state.active != null) {
             FlowRunner.unavailable(t, t.state.active, t.pending);
         }

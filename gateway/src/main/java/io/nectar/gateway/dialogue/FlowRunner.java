@@ -42,6 +42,9 @@ final class FlowRunner {
     static void advance(Turn t, DialogueState.Frame f, Flow flow) {
         t.source = "flow";
         t.flowId = flow.id();
+        if (refresh(t, f, flow)) {
+            return; // a flow resumed in another language than its lookups were made in
+        }
         for (Flow.Slot slot : flow.slots()) {
             String v = f.slots.get(slot.name());
             if (v == null && slot.fromContext() && !f.noContext.contains(slot.name())) {
@@ -105,7 +108,7 @@ final class FlowRunner {
         if (flow.promotion() != null) {
             Map<String, Object> scope = TemplateScope.of(t, f, flow);
             JsonObject promo = Compensation.find(t.store, flow.promotion().trigger(),
-                    Templates.render(flow.promotion().product(), scope), Templates.render(flow.promotion().color(), scope), t.lang);
+                    Templates.render(flow.promotion().product(), scope), Templates.render(flow.promotion().color(), scope));
             if (promo == null) {
                 f.vars.remove("promotion");
             } else {
@@ -160,6 +163,7 @@ final class FlowRunner {
                 }
                 g.vars = f.vars.copy();
                 g.vars.remove("result");
+                g.fetchedIn.putAll(f.fetchedIn);
                 t.state.active = g;
                 advance(t, g, next);
                 return;
@@ -174,11 +178,32 @@ final class FlowRunner {
         JsonObject params = new JsonObject();
         f.slots.forEach(params::put);
         if (f.vars.containsKey("promotion")) {
-            params.put("promotion", f.vars.getJsonObject("promotion").copy());
+            params.put("promotion", Compensation.named(t.store, f.vars.getJsonObject("promotion"), t.lang));
         }
         params.put("language", t.lang);
         String key = ActionCall.key(t.conversationId, f.instance, action, params);
         t.pending = new ActionCall(action, params, key, purpose, flow.id(), t.conversationId);
+    }
+
+    /**
+     * Fetches again a lookup result of the frame that was fetched in another language than this turn's
+     * (a shopper who switched language mid-flow hears the order's texts in the new one): leaves the
+     * lookup on the turn with purpose {@code refresh:<slot>} and returns true, or returns false when
+     * every result is in the turn's language. A lookup is fetched once per language change, whatever
+     * its outcome.
+     */
+    static boolean refresh(Turn t, DialogueState.Frame f, Flow flow) {
+        for (Flow.Slot slot : flow.slots()) {
+            if (slot.lookup() == null || !f.validated.contains(slot.name()) || !f.vars.containsKey(slot.lookup().as())) {
+                continue;
+            }
+            String fetched = f.fetchedIn.get(slot.lookup().as());
+            if (fetched != null && !fetched.equals(t.lang)) {
+                call(t, f, flow, slot.lookup().action(), "refresh:" + slot.name());
+                return true;
+            }
+        }
+        return false;
     }
 
     static void unavailable(Turn t, DialogueState.Frame f, ActionCall call) {

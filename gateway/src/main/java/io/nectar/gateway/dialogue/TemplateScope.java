@@ -40,6 +40,10 @@ final class TemplateScope {
         }
         // a lookup's result may share its slot's name ({{order.id}}, {{order.statusText}}): the result wins
         f.vars.forEach(e -> scope.put(e.getKey(), plain(e.getValue())));
+        JsonObject promotion = f.vars.getJsonObject("promotion");
+        if (promotion != null) {
+            scope.put("promotion", plain(Compensation.named(t.store, promotion, t.lang)));
+        }
         return scope;
     }
 

@@ -34,6 +34,8 @@ public final class Turn {
     String flowStatus;
     JsonObject flowSlots;
     int actionsRun;
+    /** Whether the message has been routed yet (false while a flow's lookups are fetched again first). */
+    boolean routed;
 
     Turn(Store store, DialogueState state, Understanding understanding, String conversationId) {
         this.store = store;
