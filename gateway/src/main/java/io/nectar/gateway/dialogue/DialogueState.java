@@ -22,6 +22,8 @@ public final class DialogueState {
 
     /** Flows that can wait behind the active one. */
     public static final int MAX_SUSPENDED = 3;
+    /** {@link #offer} after a fallback offered a human agent (no flow id can look like it). */
+    public static final String HANDOFF_OFFER = "@handoff";
 
     /** One flow in progress. */
     public static final class Frame {
@@ -83,7 +85,10 @@ public final class DialogueState {
     public final Map<String, String> context = new LinkedHashMap<>();
     /** Consecutive replies that understood nothing. */
     public int fallbacks;
-    /** A flow the bot just offered (after an FAQ answer); a yes starts it. */
+    /**
+     * A flow the bot just offered (after an FAQ answer), or {@link #HANDOFF_OFFER} after a fallback that
+     * offered a human agent; a yes takes it.
+     */
     public String offer;
     /** Set once the conversation was handed to a human: {@code reason}, {@code at}. */
     public JsonObject handoff;

@@ -20,7 +20,12 @@ enum Phrase {
             "Sorry, our system isn't responding right now. I've kept everything you told me: reply \"retry\" in a moment, or ask for a human agent."),
     RETRY_PROMPT("上次提交没有成功，要重试吗？", "The last attempt didn't go through. Shall I try again?"),
     CANCELLED("好的，已取消%s。还有什么可以帮您？", "OK, I've cancelled the %s. Anything else I can help with?"),
-    RESUME("我们继续刚才的%s：", "Back to your %s:");
+    RESUME("我们继续刚才的%s：", "Back to your %s:"),
+    NOTHING_TO_CONFIRM("好的。目前没有需要您确认的事项，请问还有什么可以帮您？",
+            "OK. There's nothing waiting for your confirmation right now. How can I help?"),
+    ANYTHING_ELSE("好的。还有什么可以帮您？", "OK — anything else I can help with?"),
+    FALLBACK_HANDED_OFF("这个问题我暂时回答不了。您的对话已经转给人工客服，客服会尽快回复您。",
+            "I'm not sure about that one. A human agent has our conversation and will reply as soon as they can.");
 
     private final String zh;
     private final String en;

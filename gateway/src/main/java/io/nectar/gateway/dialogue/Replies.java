@@ -72,8 +72,26 @@ final class Replies {
         t.intent = "out_of_scope";
         t.confidence = a.confidence();
         t.suggestions = a.suggestions();
-        t.handoffOffered = !s.handedOff();
+        if (s.handedOff()) {
+            // the store's fallback offers a human: this conversation already waits for one
+            t.say.add(Phrase.FALLBACK_HANDED_OFF.in(t));
+            return;
+        }
+        t.handoffOffered = true;
+        s.offer = DialogueState.HANDOFF_OFFER;
         t.say.add(a.text());
+    }
+
+    /**
+     * A short reply of the dialogue's own ({@code source: dialogue}): "nothing waits for your
+     * confirmation", "OK, anything else?". No suggestions: nothing was asked.
+     */
+    static void control(Turn t, String intent, Phrase line) {
+        t.source = "dialogue";
+        t.intent = intent;
+        t.confidence = 1.0;
+        t.suggestions = java.util.List.of();
+        t.say.add(line.in(t));
     }
 
     /** Hands the conversation to a human with an explanation; an active flow waits with its slots. */

@@ -6,6 +6,7 @@ import io.nectar.gateway.knowledge.ReplyComposer;
 import io.nectar.gateway.store.Flow;
 import io.nectar.gateway.store.FlowSet;
 import io.nectar.gateway.store.Product;
+import io.nectar.gateway.store.SmallTalk;
 import io.nectar.nlu.entity.EntityType;
 
 import java.util.List;
@@ -42,22 +43,37 @@ final class Routing {
         Intent top = u.top();
         FlowSet flows = t.store.flows();
         if (s.offer != null) {
-            Flow offered = flows.flow(s.offer);
+            String offer = s.offer;
             s.offer = null;
-            if (offered != null && (Lexicon.yesNo(u.text()) == Lexicon.YesNo.YES || SlotFilling.fillsFirstSlot(t, offered))) {
+            Lexicon.YesNo yn = Lexicon.yesNo(u.text());
+            Flow offered = flows.flow(offer);
+            if (DialogueState.HANDOFF_OFFER.equals(offer) && yn == Lexicon.YesNo.YES) {
+                requestHuman(t); // "Shall I connect you to a human agent?" "yes"
+                return;
+            }
+            if (offered != null && (yn == Lexicon.YesNo.YES || SlotFilling.fillsFirstSlot(t, offered))) {
                 t.confidence = 1.0;
                 start(t, offered);
                 return;
             }
+            if (yn == Lexicon.YesNo.NO) {
+                Replies.control(t, "cancel", Phrase.ANYTHING_ELSE); // the offer declined
+                return;
+            }
         }
         if (Lexicon.isHumanRequest(u.text())) {
-            t.confidence = 1.0;
-            if (humanFlow(t) != null) {
-                start(t, humanFlow(t));
-            } else {
-                t.intent = "handoff";
-                Replies.handoff(t, "requested"); // a store without a handoff flow still hands off on request
-            }
+            requestHuman(t);
+            return;
+        }
+        if (Lexicon.isCancel(u.text()) && (Lexicon.isShort(u.text()) || top == null || !top.confident()
+                || Intent.FAQ.equals(top.kind()) && SmallTalk.isSmallTalk(top.id()))) {
+            // "never mind" with nothing to cancel: not a goodbye, the shopper may go on
+            Replies.control(t, "cancel", Phrase.ANYTHING_ELSE);
+            return;
+        }
+        if (Lexicon.bareYesNo(u.text()) != null) {
+            // "确认" / "yes" with nothing asked (a stale button, say): say so rather than guess
+            Replies.control(t, "nothing_to_confirm", Phrase.NOTHING_TO_CONFIRM);
             return;
         }
         if (Replies.productQuestion(t)) {
@@ -280,6 +296,18 @@ final class Routing {
     private static double confidenceOf(Understanding u, String kind, String id) {
         return u.intents().stream().filter(i -> i.kind().equals(kind) && i.id().equals(id)).mapToDouble(Intent::confidence)
                 .findFirst().orElse(0.5);
+    }
+
+    /** The store's flow to a human when it has one, else a handoff on request. */
+    private static void requestHuman(Turn t) {
+        t.confidence = 1.0;
+        Flow human = humanFlow(t);
+        if (human != null) {
+            start(t, human);
+        } else {
+            t.intent = "handoff";
+            Replies.handoff(t, "requested"); // a store without a handoff flow still hands off on request
+        }
     }
 
     /** The flow that hands off to a human: the one whose action is {@code handoff}. */

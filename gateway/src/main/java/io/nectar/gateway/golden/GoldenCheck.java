@@ -14,7 +14,8 @@ public final class GoldenCheck {
 
     /** Expectation keys a script may use. */
     public static final List<String> KEYS = List.of("type", "source", "intent", "ref", "language", "flow", "step",
-            "status", "noFlow", "slots", "says", "saysAny", "notSays", "text", "handoff", "entities", "writtenIn");
+            "status", "noFlow", "slots", "says", "saysAny", "notSays", "text", "handoff", "entities", "writtenIn",
+            "handoffOffered", "suggests", "notSuggests");
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}+");
     /** A Latin word of three letters or more that is not part of an order number, a code or an e-mail address. */
     private static final Pattern LATIN_WORD = Pattern.compile("(?<![A-Za-z0-9@._-])[A-Za-z]{3,}(?![A-Za-z0-9@_-])");
@@ -100,6 +101,16 @@ public final class GoldenCheck {
                             }
                         }
                         same(out, "entities." + entityType, w.getValue(entityType), value);
+                    }
+                }
+                case "handoffOffered" -> same(out, key, want, reply.getBoolean("handoffOffered", false));
+                case "suggests", "notSuggests" -> {
+                    List<Object> got = reply.getJsonArray("suggestions", new JsonArray()).getList();
+                    for (Object w : list(want)) {
+                        boolean has = got.stream().anyMatch(g -> String.valueOf(g).equalsIgnoreCase(String.valueOf(w)));
+                        if (has != key.equals("suggests")) {
+                            out.add(key + ": suggestions " + got + (has ? " have " : " lack ") + "\"" + w + "\"");
+                        }
                     }
                 }
                 case "writtenIn" -> {

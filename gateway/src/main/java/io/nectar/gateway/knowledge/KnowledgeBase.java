@@ -7,6 +7,7 @@ import io.nectar.gateway.store.FaqEntry;
 import io.nectar.gateway.store.Flow;
 import io.nectar.gateway.store.Product;
 import io.nectar.gateway.store.Promotion;
+import io.nectar.gateway.store.SmallTalk;
 import io.nectar.gateway.store.Store;
 import io.nectar.index.EntryKind;
 import io.nectar.index.IndexEntry;
@@ -547,7 +548,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         List<String> suggestions = new ArrayList<>();
         for (int i = confidence >= 0.5 ? 1 : 0; i < ranked.size() && suggestions.size() < 3; i++) {
             Scored s = ranked.get(i);
-            if (Intent.FAQ.equals(s.kind()) && s.confidence() >= 0.2) {
+            // never offer small talk ("你好", "bye") as a question the shopper may have meant
+            if (Intent.FAQ.equals(s.kind()) && s.confidence() >= 0.2 && !SmallTalk.isSmallTalk(s.id())) {
                 FaqEntry f = store.faq(s.id());
                 String q = f.canonicalQuestion(ReplyComposer.replyLanguage(store, f.answer(), lang));
                 if (!suggestions.contains(q)) {

@@ -52,6 +52,16 @@ class GoldenCheckTest {
     }
 
     @Test
+    void suggestionsAndTheHandoffOfferAreChecked() {
+        JsonObject reply = new JsonObject().put("type", "reply").put("text", "…")
+                .put("suggestions", new io.vertx.core.json.JsonArray(List.of("你好", "几天能到"))).put("handoffOffered", true);
+        assertEquals(List.of(), GoldenCheck.failures(new JsonObject("{\"suggests\":[\"几天能到\"],\"notSuggests\":[\"再见\"],\"handoffOffered\":true}"), reply));
+        List<String> f = GoldenCheck.failures(new JsonObject("{\"suggests\":[\"再见\"],\"notSuggests\":[\"你好\"],\"handoffOffered\":false}"), reply);
+        assertEquals(3, f.size(), f.toString());
+        assertEquals(1, GoldenCheck.failures(new JsonObject("{\"handoffOffered\":true}"), new JsonObject().put("type", "reply")).size());
+    }
+
+    @Test
     void malformedScriptsAreRefusedWithTheStep() {
         String bad = "steps:\n  - shopper: hi\n    expect: {sayz: [x]}\n";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
