@@ -128,8 +128,8 @@ public final class Gateway {
                     config.encoderQueue(), config.maxBatchSize(), config.maxBatchWaitMicros(), config.encoderCacheSize()));
             closeables.add(0, executor);
             services.metrics().gauge("nectar_nlu_queue_depth", "Inference requests waiting", executor::queueDepth);
-            services.metrics().gauge("nectar_nlu_batches_total", "ONNX batches run", () -> executor.stats().batches());
-            services.metrics().gauge("nectar_nlu_rejected_total", "Inference requests refused as overloaded",
+            services.metrics().counter("nectar_nlu_batches_total", "ONNX batches run", () -> executor.stats().batches());
+            services.metrics().counter("nectar_nlu_rejected_total", "Inference requests refused as overloaded",
                     () -> executor.stats().rejected());
             Path data = config.dataDir().toAbsolutePath();
             KnowledgeIndex index = new KnowledgeIndex(IndexConfig.defaults().withSnapshots(data.resolve("index"), 0));
@@ -143,7 +143,7 @@ public final class Gateway {
             KnowledgeBase knowledge = new KnowledgeBase(executor, router, index, heads, config.ranking(),
                     config.searchThreads(), config.searchQueue());
             closeables.add(0, knowledge);
-            services.metrics().gauge("nectar_degraded_answers_total",
+            services.metrics().counter("nectar_degraded_answers_total",
                     "Messages answered from their words alone (BM25) because the encoders' queue was full",
                     knowledge::degradedAnswers);
             for (Store store : stores) {
