@@ -102,6 +102,11 @@ public final class Gateway {
                     if (!merchants.add(store.merchantId())) {
                         throw new IllegalStateException("two stores use merchant id '" + store.merchantId() + "'");
                     }
+                    if (!store.hasAgents()) {
+                        log.warn("store '{}' ({}) has no agentToken: no agent can see handed-off conversations, so a shopper "
+                                + "who asks for a person is told none is available. To hand off, add 'agentToken: <secret of 16+ "
+                                + "characters>' to its store.yaml", store.merchantId(), s.describe());
+                    }
                     stores.add(store);
                 }
                 log.info("read {}", s.describe());

@@ -123,6 +123,12 @@ final class FlowRunner {
         if (flow.action() != null) {
             if ("handoff".equals(flow.action())) {
                 f.vars.put("result", new JsonObject());
+                if (!t.store.hasAgents()) {
+                    end(t, f, "failed"); // nobody to hand off to: say so rather than promise a person
+                    Replies.noAgent(t, "requested");
+                    resumeSuspended(t);
+                    return;
+                }
                 if (t.state.handedOff()) {
                     end(t, f, "completed");
                     t.say.add(Phrase.ALREADY_HANDED_OFF.in(t));

@@ -24,6 +24,13 @@ enum Phrase {
     NOTHING_TO_CONFIRM("好的。目前没有需要您确认的事项，请问还有什么可以帮您？",
             "OK. There's nothing waiting for your confirmation right now. How can I help?"),
     ANYTHING_ELSE("好的。还有什么可以帮您？", "OK — anything else I can help with?"),
+    NO_AGENT_REQUESTED("抱歉，这家店现在没有人工客服在线，我没法为您转接真人。",
+            "Sorry, no human agent is available for this shop, so I can't pass you to a person."),
+    NO_AGENT_COMPLAINT("非常抱歉给您带来不好的体验。这家店现在没有人工客服在线，我没法为您转接真人。",
+            "I'm really sorry about this. No human agent is available for this shop, so I can't pass you to a person."),
+    NO_AGENT_MISUNDERSTANDING("抱歉，我一直没能理解您的意思，而这家店现在没有人工客服在线，没法为您转接真人。",
+            "Sorry, I keep missing what you need, and no human agent is available for this shop to take over."),
+    NO_AGENT_END("您也可以继续问我其他问题。", "You're welcome to keep asking me anything else."),
     FALLBACK_HANDED_OFF("这个问题我暂时回答不了。您的对话已经转给人工客服，客服会尽快回复您。",
             "I'm not sure about that one. A human agent has our conversation and will reply as soon as they can.");
 

@@ -77,8 +77,10 @@ final class Replies {
             t.say.add(Phrase.FALLBACK_HANDED_OFF.in(t));
             return;
         }
-        t.handoffOffered = true;
-        s.offer = DialogueState.HANDOFF_OFFER;
+        t.handoffOffered = t.store.hasAgents();
+        if (t.handoffOffered) {
+            s.offer = DialogueState.HANDOFF_OFFER;
+        }
         t.say.add(a.text());
     }
 
@@ -97,6 +99,10 @@ final class Replies {
     /** Hands the conversation to a human with an explanation; an active flow waits with its slots. */
     static void handoff(Turn t, String reason) {
         DialogueState s = t.state;
+        if (!t.store.hasAgents()) {
+            noAgent(t, reason);
+            return;
+        }
         if (s.active != null) {
             FlowRunner.suspend(t, s.active);
         }
@@ -111,6 +117,32 @@ final class Replies {
             case "complaint" -> Phrase.HANDOFF_COMPLAINT.in(t);
             default -> Phrase.HANDOFF_MISUNDERSTANDING.in(t);
         });
+    }
+
+    /**
+     * The honest answer when the store has no agents to hand off to: no person will see this, what the
+     * store says about its hours and how else to reach it (its {@code hours} and {@code contact} facts),
+     * and that the bot goes on. Nothing is queued; an active flow stays where it was.
+     */
+    static void noAgent(Turn t, String reason) {
+        t.source = "handoff";
+        t.handoffReason = reason;
+        t.handoffUnavailable = true;
+        t.state.fallbacks = 0;
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        parts.add(switch (reason) {
+            case "requested" -> Phrase.NO_AGENT_REQUESTED.in(t);
+            case "complaint" -> Phrase.NO_AGENT_COMPLAINT.in(t);
+            default -> Phrase.NO_AGENT_MISUNDERSTANDING.in(t);
+        });
+        for (String fact : java.util.List.of("hours", "contact")) {
+            io.nectar.gateway.store.Localized text = t.store.facts().get(fact);
+            if (text != null) {
+                parts.add(ReplyComposer.fillFacts(t.store, text.get(t.lang, t.store.defaultLanguage()), t.lang));
+            }
+        }
+        parts.add(Phrase.NO_AGENT_END.in(t));
+        t.say.add(String.join(TemplateScope.zh(t) ? "" : " ", parts));
     }
 
     static void markHandoff(Turn t, String reason) {

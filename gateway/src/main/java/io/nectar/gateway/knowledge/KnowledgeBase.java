@@ -125,7 +125,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
 
     /** One merchant's serving state, replaced whole on a reload. */
     private record Merchant(Store store, EntityExtractor extractor, LanguageIdentifier languages,
-                            Map<String, IntentHeads.Head> heads) {
+                            Map<String, IntentHeads.Head> heads, Set<String> builtInSmallTalk) {
     }
 
     /**
@@ -183,7 +183,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 }
             }
         }
-        Merchant m = new Merchant(store, new EntityExtractor(gazetteer(store)), languageIdentifier(store), Map.copyOf(installed));
+        Merchant m = new Merchant(store, new EntityExtractor(gazetteer(store)), languageIdentifier(store), Map.copyOf(installed),
+                SmallTalk.builtIn(store));
         warmUp(m);
         merchants.put(merchant, m);
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -460,6 +461,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 if (head != null) {
                     confidence = Math.min(confidence, GATED_CONFIDENCE);
                 }
+            } else if (kind == EntryKind.FAQ && m.builtInSmallTalk().contains(h.entry().target())) {
+                confidence = cal.confidence(h.cosine()); // built-in small talk: by its cosine alone (decision 52)
             } else {
                 confidence = cal.confidence(h.score());
             }
@@ -485,9 +488,14 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                         float c = index.score(store.merchantId(), space, kindId[0] + ":" + kindId[1] + ":" + modelLang, query);
                         cos = Float.isNaN(c) ? null : c;
                     }
+                    // the built-in small talk gets no allowance: its phrasings are a few short words, close
+                    // to many short questions, and it must not take a store's ("do you have gift boxes?"
+                    // is not "are you a bot?"). As the head's first reading it still caps the rest, so
+                    // such a message goes to the fallback rather than to a store entry (decision 52)
+                    boolean smallTalk = Intent.FAQ.equals(kindId[0]) && m.builtInSmallTalk().contains(kindId[1]);
                     double confidence = cos == null
                             ? Math.min(head.confidence(s.confidence()), GATED_CONFIDENCE)
-                            : cal.confidence(cos + HEAD_GATE);
+                            : cal.confidence(smallTalk ? cos : cos + HEAD_GATE);
                     confidence = Math.min(confidence, cap - 1e-6 * rank++);
                     cap = Math.min(cap, confidence);
                     offer(best, new Scored(kindId[0], kindId[1], confidence, s.confidence()), store);

@@ -35,6 +35,17 @@ public final class SmallTalk {
         return IDS.contains(faqId);
     }
 
+    /** The ids of {@code store}'s FAQ entries that are the built-in small talk itself (not the store's own version). */
+    public static Set<String> builtIn(Store store) {
+        Set<String> out = new HashSet<>();
+        for (FaqEntry f : store.faqs()) {
+            if (ENTRIES.contains(f)) {
+                out.add(f.id());
+            }
+        }
+        return Set.copyOf(out);
+    }
+
     /**
      * The store with the built-in small talk added where it has no entry of the same id; the store as it
      * is when it turned small talk off ({@code smallTalk: false}).

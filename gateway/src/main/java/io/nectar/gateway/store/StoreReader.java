@@ -164,7 +164,8 @@ public final class StoreReader {
             throw new StoreException(STORE + ": 'smallTalk' must be true or false");
         }
         return new Store(merchant, name, defaultLanguage, languages, text(store, "currency", "CNY"),
-                store.has("greeting") ? localized(store.get("greeting"), STORE + " greeting", defaultLanguage) : Localized.EMPTY,
+                store.has("greeting") ? localized(store.get("greeting"), STORE + " greeting", defaultLanguage)
+                        : StoreDefaults.greeting(name, languages, defaultLanguage),
                 store.has("fallback") ? localized(store.get("fallback"), STORE + " fallback", defaultLanguage) : Localized.EMPTY,
                 facts, colors, new ArrayList<>(faqs.values()), products, promotions, orderIdPattern,
                 agentToken == null ? null : agentToken.strip(), flows, backend, smallTalk.asBoolean(true));

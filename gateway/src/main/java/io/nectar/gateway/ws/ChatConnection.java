@@ -350,14 +350,15 @@ public final class ChatConnection {
             reply.put("entities", entities);
         }
         if (t.handoffReason() != null) {
-            reply.put("handoff", new JsonObject().put("reason", t.handoffReason()).put("status", "pending"));
+            reply.put("handoff", new JsonObject().put("reason", t.handoffReason())
+                    .put("status", t.handoffUnavailable() ? "unavailable" : "pending"));
         }
         conversation.dialogue(t.state());
         conversation.language(t.lang());
         conversation.addTurn(new Turn("shopper", p.text(), now, p.id(), null, null));
         conversation.addTurn(new Turn("bot", text, now, p.id(), t.intent(), t.source()));
         conversation.rememberAnswer(p.id(), reply);
-        if (t.handoffReason() != null) {
+        if (t.handoffReason() != null && !t.handoffUnavailable()) {
             services.metrics().handoff(t.handoffReason());
             services.handoffs().open(store.merchantId(), conversation.id(), t.handoffReason(), t.lang(),
                     conversation.transcript(), t.state().toJson());
