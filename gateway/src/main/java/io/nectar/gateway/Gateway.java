@@ -10,6 +10,7 @@ import io.nectar.gateway.store.ClasspathStoreSource;
 import io.nectar.gateway.store.DirectoryStoreSource;
 import io.nectar.gateway.store.SmallTalk;
 import io.nectar.gateway.store.Store;
+import io.nectar.gateway.store.StoreException;
 import io.nectar.gateway.store.StoreSource;
 import io.nectar.index.IndexConfig;
 import io.nectar.index.KnowledgeIndex;
@@ -100,7 +101,8 @@ public final class Gateway {
             for (StoreSource s : sources) {
                 for (Store store : s.load().stream().map(SmallTalk::addTo).toList()) {
                     if (!merchants.add(store.merchantId())) {
-                        throw new IllegalStateException("two stores use merchant id '" + store.merchantId() + "'");
+                        throw new StoreException("two stores use merchant id '" + store.merchantId() + "' (the second: "
+                                + s.describe() + "). Fix: set another 'merchant:' in one store.yaml, or rename one directory");
                     }
                     if (!store.hasAgents()) {
                         log.warn("store '{}' ({}) has no agentToken: no agent can see handed-off conversations, so a shopper "
@@ -165,7 +167,12 @@ public final class Gateway {
             }
             String why = root.getMessage() == null ? root.toString() : root.getMessage();
             services.failed(why);
-            log.error("start-up failed: {}", why, t);
+            if (t instanceof StoreException) {
+                // a mistake in a store's files: its one-line message is the report (GatewayMain prints it)
+                log.debug("store error", t);
+            } else {
+                log.error("start-up failed: {}", why, t);
+            }
             ready.tryFail(t);
         }
     }
