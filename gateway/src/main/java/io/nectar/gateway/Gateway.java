@@ -16,6 +16,7 @@ import io.nectar.gateway.store.ClasspathStoreSource;
 import io.nectar.gateway.store.DirectoryStoreSource;
 import io.nectar.gateway.store.SmallTalk;
 import io.nectar.gateway.store.Store;
+import io.nectar.gateway.store.StoreException;
 import io.nectar.gateway.store.StoreSource;
 import io.nectar.index.IndexConfig;
 import io.nectar.index.KnowledgeIndex;
@@ -155,7 +156,13 @@ public final class Gateway {
             for (StoreSource s : sources) {
                 for (Store store : s.load().stream().map(SmallTalk::addTo).toList()) {
                     if (!merchants.add(store.merchantId())) {
-                        throw new IllegalStateException("two stores use merchant id '" + store.merchantId() + "'");
+                        throw new StoreException("two stores use merchant id '" + store.merchantId() + "' (the second: "
+                                + s.describe() + "). Fix: set another 'merchant:' in one store.yaml, or rename one directory");
+                    }
+                    if (!store.hasAgents()) {
+                        log.warn("store '{}' ({}) has no agentToken: no agent can see handed-off conversations, so a shopper "
+                                + "who asks for a person is told none is available. To hand off, add 'agentToken: <secret of 16+ "
+                                + "characters>' to its store.yaml", store.merchantId(), s.describe());
                     }
                     stores.add(store);
                 }
@@ -183,8 +190,8 @@ public final class Gateway {
                     config.encoderQueue(), config.maxBatchSize(), config.maxBatchWaitMicros(), config.encoderCacheSize()));
             closeables.add(0, executor);
             services.metrics().gauge("nectar_nlu_queue_depth", "Inference requests waiting", executor::queueDepth);
-            services.metrics().gauge("nectar_nlu_batches_total", "ONNX batches run", () -> executor.stats().batches());
-            services.metrics().gauge("nectar_nlu_rejected_total", "Inference requests refused as overloaded",
+            services.metrics().counter("nectar_nlu_batches_total", "ONNX batches run", () -> executor.stats().batches());
+            services.metrics().counter("nectar_nlu_rejected_total", "Inference requests refused as overloaded",
                     () -> executor.stats().rejected());
             Path data = config.dataDir().toAbsolutePath();
             KnowledgeIndex index = new KnowledgeIndex(IndexConfig.defaults().withSnapshots(data.resolve("index"), 0));
@@ -198,7 +205,7 @@ public final class Gateway {
             KnowledgeBase knowledge = new KnowledgeBase(executor, router, index, heads, config.ranking(),
                     config.searchThreads(), config.searchQueue());
             closeables.add(0, knowledge);
-            services.metrics().gauge("nectar_degraded_answers_total",
+            services.metrics().counter("nectar_degraded_answers_total",
                     "Messages answered from their words alone (BM25) because the encoders' queue was full",
                     knowledge::degradedAnswers);
             for (Store store : stores) {
@@ -216,7 +223,12 @@ public final class Gateway {
             }
             String why = root.getMessage() == null ? root.toString() : root.getMessage();
             services.failed(why);
-            log.error("start-up failed: {}", why, t);
+            if (t instanceof StoreException) {
+                // a mistake in a store's files: its one-line message is the report (GatewayMain prints it)
+                log.debug("store error", t);
+            } else {
+                log.error("start-up failed: {}", why, t);
+            }
             ready.tryFail(t);
         }
     }

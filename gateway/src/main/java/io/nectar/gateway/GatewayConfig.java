@@ -177,60 +177,22 @@ public record GatewayConfig(
         return copy(host, port, stores, perSecond, burst, dataDir, encoders, ranking, headThresholdScale);
     }
 
-    public static final String USAGE = """
-            Usage: ops/run [options]
-            Starts one Nectar gateway. With no --store it serves the bundled demo store (merchant id "demo").
+    /**
+     * The text of {@code --help}: {@code usage/run.txt} on the classpath, which {@code ops/run --help}
+     * prints from the source tree without building (one text for both).
+     */
+    public static final String USAGE = readUsage();
 
-              --port N                 HTTP/WebSocket port (default 8080; 0 picks a free one)
-              --host ADDR              address to bind (default 0.0.0.0)
-              --store DIR              serve the store in DIR (repeatable); merchant id = the directory's
-                                       name unless its store.yaml says otherwise. See docs/store-format.md
-              --event-loops N          Vert.x event loops (default: cores)
-              --encoder-workers N      ONNX inference threads (default: cores)
-              --encoder-queue N        inference requests that may wait before 'overloaded' (default 2048)
-              --max-batch N            most sentences per ONNX batch (default 32)
-              --max-batch-wait-us N    how long a batch may wait to fill during a burst (default 2000)
-              --encoder-cache N        distinct questions whose vectors are cached (default 50000)
-              --max-text-chars N       longest message text accepted (default 2000)
-              --max-frame-bytes N      largest WebSocket frame/message read (default 65536)
-              --rate N                 messages per second per connection, sustained (default 5)
-              --burst N                messages a connection may send at once (default 10)
-              --max-pending N          messages waiting for replies per connection (default 16)
-              --max-conversations N    conversations kept in memory (default 1000000)
-              --conversation-ttl-min N minutes a quiet conversation is kept (default 30)
-              --idle-timeout N         seconds without traffic before a connection is closed (default 300)
-              --data-dir DIR           where trained intent models and index snapshots are kept, so a restart
-                                       neither retrains nor re-embeds (default: $NECTAR_DATA_DIR, else ./data;
-                                       ops/run uses data/ in the repository)
-              --encoders LANG=A[,B]    sentence encoders of a language, the first one also builds its index
-                                       (repeatable; default zh=bge-small-zh, every other language
-                                       bge-small-en; bundled: bge-small-zh, minilm-l6, bge-small-en, e5-small).
-                                       An en= list also serves the other non-Chinese languages
-              --ranking R              head (default: the merchant's trained intent head beside prototype
-                                       vectors, hybrid index for products), hybrid (prototypes by cosine +
-                                       BM25, no head), vector (prototypes by cosine only) or lexical
-                                       (BM25 only, no encoder: what any ranking answers with while the
-                                       encoders' queue is full)
-              --head-threshold-scale X accept a head's answer at X times its calibrated threshold (default 0.7)
-              --zh-threshold X         answer threshold of the Chinese index encoder's cosine (default 0.62)
-              --en-threshold X         answer threshold of the other languages' index encoder's cosine
-                                       (default: the encoder's own, minilm-l6 0.45, bge-small-en 0.75, e5-small 0.87)
-
-            Shared state (several nodes behind a load balancer; all or none of Redis and PostgreSQL):
-              --redis URL              one Redis server, redis://[:password@]host:port ($NECTAR_REDIS_URL)
-              --redis-cluster LIST     a Redis Cluster's seed nodes, host:port,host:port,... ($NECTAR_REDIS_CLUSTER)
-              --redis-sentinel LIST    Redis Sentinels, host:port,... ($NECTAR_REDIS_SENTINEL), with
-              --redis-master NAME      the name of the master they watch ($NECTAR_REDIS_MASTER)
-              --pg URL                 PostgreSQL, postgresql://user:password@host:port/database ($NECTAR_PG_URL)
-              --node-id ID             this node's name in leases and routing (default: host name + random;
-                                       $NECTAR_NODE_ID)
-              --redis-timeout-ms N     longest a Redis call may take before it counts as failed (default 2000)
-              --drain-grace S          seconds a stopping node (SIGTERM) has to move its shoppers (default 30)
-              --window-messages N      messages per conversation kept in Redis for resumes (default 40)
-              --redis-prefix P         prefix of every Redis key, for deployments sharing one Redis (default nectar:)
-
-              --help                   print this and exit
-            """;
+    private static String readUsage() {
+        try (java.io.InputStream in = GatewayConfig.class.getClassLoader().getResourceAsStream("usage/run.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("usage/run.txt is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** Parses command-line options over {@link #defaults()}; throws IllegalArgumentException on bad input. */
     public static GatewayConfig fromArgs(String[] args) {

@@ -1,5 +1,6 @@
 package io.nectar.gateway;
 
+import io.nectar.gateway.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,9 @@ public final class GatewayMain {
             ar.result().ready().onSuccess(v -> System.out.println("Nectar is ready: open http://localhost:"
                             + ar.result().port() + "/"))
                     .onFailure(t -> {
-                        System.err.println("nectar: start-up failed: " + t.getMessage());
+                        // a store error is one line naming the file, the line and the fix; no stack trace
+                        System.err.println(t instanceof StoreException ? "nectar: store error: " + t.getMessage()
+                                : "nectar: start-up failed: " + t.getMessage());
                         System.exit(1);
                     });
         });

@@ -57,6 +57,14 @@ class OverloadedEncodersTest {
             long degraded = g.services().knowledge().degradedAnswers();
             assertTrue(degraded > 0, "64 concurrent questions against a queue of one: some must have overflowed");
             assertTrue(degraded < replies, "the encoder still answered some: " + degraded);
+            // the documented Prometheus counter, as an operator scrapes it
+            String metrics = client.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, g.port(), "127.0.0.1", "/metrics")
+                    .compose(r -> r.send().compose(io.vertx.core.http.HttpClientResponse::body))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+            assertTrue(metrics.contains("# TYPE nectar_degraded_answers_total counter"), metrics);
+            assertTrue(metrics.contains("\nnectar_degraded_answers_total " + (double) degraded + "\n"), metrics);
+            assertTrue(metrics.contains("# TYPE nectar_nlu_rejected_total counter"), metrics);
+            assertTrue(metrics.contains("# TYPE nectar_nlu_batches_total counter"), metrics);
         } finally {
             shoppers.forEach(ChatTestClient::close);
             client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

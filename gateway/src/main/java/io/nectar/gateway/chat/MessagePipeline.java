@@ -141,7 +141,7 @@ public final class MessagePipeline {
             }
             JsonObject sent = out.copy().put("seq", c.replySeq());
             session.committed(m.id(), in.copy().put("seq", c.shopperSeq()), sent, t.state(), t.lang());
-            if (t.handoffReason() != null) {
+            if (t.handoffReason() != null && !t.handoffUnavailable()) {
                 services.metrics().handoff(t.handoffReason());
             }
             services.metrics().replyLatency(t.source(), System.nanoTime() - m.arrivedNanos());

@@ -60,7 +60,8 @@ public final class ReplyFrames {
             reply.put("entities", entities);
         }
         if (t.handoffReason() != null) {
-            reply.put("handoff", new JsonObject().put("reason", t.handoffReason()).put("status", "pending"));
+            reply.put("handoff", new JsonObject().put("reason", t.handoffReason())
+                    .put("status", t.handoffUnavailable() ? "unavailable" : "pending"));
         }
         return reply;
     }
@@ -72,8 +73,10 @@ public final class ReplyFrames {
 
     public static LoggedMessage replyRecord(String conversationId, String merchantId, String replyTo, Turn t, long at,
                                             JsonObject frame) {
-        boolean handedOff = t.handoffReason() != null || t.state().handedOff();
+        // a store without agents queues no handoff (nobody would take it): the reply says so instead
+        String handoff = t.handoffReason() != null && !t.handoffUnavailable() ? t.handoffReason() : null;
+        boolean handedOff = handoff != null || t.state().handedOff();
         return new LoggedMessage(conversationId, merchantId, 0, "bot", replyTo, t.text(), t.intent(), t.source(), t.lang(), at,
-                t.handoffReason(), handedOff ? t.state().toJson() : null, frame);
+                handoff, handedOff ? t.state().toJson() : null, frame);
     }
 }

@@ -21,10 +21,11 @@ public final class Compensation {
 
     /**
      * The gift for {@code trigger} on product {@code productSku} switched to colour {@code colorKey}, as
-     * {@code {id, name, description, giftSku, giftProduct, giftColor, giftName}}, or {@code null} when no
-     * active compensation rule covers it.
+     * {@code {id, giftProduct, giftSku, giftColor}} (ids only, no names: a flow keeps this in its state
+     * and names it with {@link #named} in the language of each reply), or {@code null} when no active
+     * compensation rule covers it.
      */
-    public static JsonObject find(Store store, String trigger, String productSku, String colorKey, String lang) {
+    public static JsonObject find(Store store, String trigger, String productSku, String colorKey) {
         Product product = store.product(productSku);
         if (product == null || trigger == null) {
             return null;
@@ -50,18 +51,33 @@ public final class Compensation {
             if (v == null) {
                 v = gift.variants().stream().filter(Variant::inStock).findFirst().orElse(gift.variants().isEmpty() ? null : gift.variants().get(0));
             }
-            String l = store.languages().contains(lang) ? lang : store.defaultLanguage();
-            List<String> kw = gift.keywords().get(l);
-            String shortName = kw != null && !kw.isEmpty() ? kw.get(0) : gift.title().get(l, store.defaultLanguage());
-            String color = v == null ? null : v.color();
-            String colorName = color == null ? "" : store.colorName(color, l);
-            String giftName = color == null ? shortName : "zh".equals(l) ? colorName + shortName : colorName + " " + shortName;
-            return new JsonObject().put("id", p.id()).put("name", p.name().get(l, store.defaultLanguage()))
-                    .put("description", p.description().get(l, store.defaultLanguage()))
-                    .put("giftProduct", gift.sku()).put("giftSku", v == null ? gift.sku() : v.sku())
-                    .put("giftColor", color).put("giftName", giftName);
+            return new JsonObject().put("id", p.id()).put("giftProduct", gift.sku()).put("giftSku", v == null ? gift.sku() : v.sku())
+                    .put("giftColor", v == null ? null : v.color());
         }
         return null;
+    }
+
+    /**
+     * A promotion found by {@link #find} with its names in {@code lang} (the store's default language when
+     * the store does not speak it): {@code name}, {@code description} and {@code giftName} ("黑色鞋油",
+     * "black shoe polish") added to a copy.
+     */
+    public static JsonObject named(Store store, JsonObject found, String lang) {
+        JsonObject out = found.copy();
+        String l = store.languages().contains(lang) ? lang : store.defaultLanguage();
+        Promotion p = store.promotion(found.getString("id"));
+        if (p != null) {
+            out.put("name", p.name().get(l, store.defaultLanguage())).put("description", p.description().get(l, store.defaultLanguage()));
+        }
+        Product gift = store.product(found.getString("giftProduct"));
+        if (gift != null) {
+            List<String> kw = gift.keywords().get(l);
+            String shortName = kw != null && !kw.isEmpty() ? kw.get(0) : gift.title().get(l, store.defaultLanguage());
+            String color = found.getString("giftColor");
+            String colorName = color == null ? "" : store.colorName(color, l);
+            out.put("giftName", color == null ? shortName : "zh".equals(l) ? colorName + shortName : colorName + " " + shortName);
+        }
+        return out;
     }
 
     private static boolean covers(Promotion p, Product product) {

@@ -22,6 +22,8 @@ public final class DialogueState {
 
     /** Flows that can wait behind the active one. */
     public static final int MAX_SUSPENDED = 3;
+    /** {@link #offer} after a fallback offered a human agent (no flow id can look like it). */
+    public static final String HANDOFF_OFFER = "@handoff";
 
     /** One flow in progress. */
     public static final class Frame {
@@ -33,6 +35,11 @@ public final class DialogueState {
         public final LinkedHashMap<String, String> slots = new LinkedHashMap<>();
         /** Results of lookups and the action ({@code order}, {@code result}, {@code promotion}). */
         public JsonObject vars = new JsonObject();
+        /**
+         * The language each lookup result in {@link #vars} was fetched in (its texts are the merchant's
+         * system's, in that language): a message in another language fetches it again.
+         */
+        public final Map<String, String> fetchedIn = new LinkedHashMap<>();
         public final Set<String> validated = new LinkedHashSet<>();
         /** Slots whose value from the conversation context was refused once: ask instead. */
         public final Set<String> noContext = new LinkedHashSet<>();
@@ -44,8 +51,10 @@ public final class DialogueState {
         JsonObject toJson() {
             JsonObject s = new JsonObject();
             slots.forEach(s::put);
+            JsonObject fetched = new JsonObject();
+            fetchedIn.forEach(fetched::put);
             return new JsonObject().put("instance", instance).put("flow", flow).put("step", step).put("slots", s)
-                    .put("vars", vars.copy()).put("validated", new JsonArray(new ArrayList<>(validated)))
+                    .put("vars", vars.copy()).put("fetchedIn", fetched).put("validated", new JsonArray(new ArrayList<>(validated)))
                     .put("noContext", new JsonArray(new ArrayList<>(noContext))).put("attempts", attempts)
                     .put("confirmed", confirmed).put("retry", retry == null ? null : retry.copy());
         }
@@ -58,6 +67,8 @@ public final class DialogueState {
             JsonObject s = j.getJsonObject("slots", new JsonObject());
             s.fieldNames().forEach(k -> f.slots.put(k, s.getString(k)));
             f.vars = j.getJsonObject("vars", new JsonObject()).copy();
+            JsonObject fetched = j.getJsonObject("fetchedIn", new JsonObject());
+            fetched.fieldNames().forEach(k -> f.fetchedIn.put(k, fetched.getString(k)));
             j.getJsonArray("validated", new JsonArray()).forEach(x -> f.validated.add(String.valueOf(x)));
             j.getJsonArray("noContext", new JsonArray()).forEach(x -> f.noContext.add(String.valueOf(x)));
             f.attempts = j.getInteger("attempts", 0);
@@ -74,7 +85,10 @@ public final class DialogueState {
     public final Map<String, String> context = new LinkedHashMap<>();
     /** Consecutive replies that understood nothing. */
     public int fallbacks;
-    /** A flow the bot just offered (after an FAQ answer); a yes starts it. */
+    /**
+     * A flow the bot just offered (after an FAQ answer), or {@link #HANDOFF_OFFER} after a fallback that
+     * offered a human agent; a yes takes it.
+     */
     public String offer;
     /** Set once the conversation was handed to a human: {@code reason}, {@code at}. */
     public JsonObject handoff;

@@ -69,6 +69,18 @@ public final class Lexicon {
         return null;
     }
 
+    /**
+     * Yes or no when the whole message is nothing else ("确认", "yes", "不用"); {@code null} otherwise, and
+     * for thanks ("好的谢谢", "ok thanks"), which are small talk rather than an answer.
+     */
+    public static YesNo bareYesNo(String text) {
+        String n = norm(text);
+        if (n.contains("谢") || n.contains("thank")) {
+            return null;
+        }
+        return YES.contains(n) ? YesNo.YES : NO.contains(n) ? YesNo.NO : null;
+    }
+
     public static boolean isCancel(String text) {
         String n = norm(text);
         if (CANCEL_ALONE.contains(n)) {

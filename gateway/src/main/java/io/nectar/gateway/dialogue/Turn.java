@@ -29,11 +29,15 @@ public final class Turn {
     boolean handoffOffered;
     ActionCall pending;
     String handoffReason;
+    /** The shopper asked for (or needed) a person, but the store has no agents: nothing was queued. */
+    boolean handoffUnavailable;
     /** The flow this message last touched and how it stands: active, completed, cancelled, failed. */
     String flowId;
     String flowStatus;
     JsonObject flowSlots;
     int actionsRun;
+    /** Whether the message has been routed yet (false while a flow's lookups are fetched again first). */
+    boolean routed;
 
     Turn(Store store, DialogueState state, Understanding understanding, String conversationId) {
         this.store = store;
@@ -92,6 +96,11 @@ public final class Turn {
     /** Why this message handed the conversation to a human ({@code requested}, {@code complaint}, ...), or null. */
     public String handoffReason() {
         return handoffReason;
+    }
+
+    /** Whether the handoff of {@link #handoffReason()} could not happen: the store has no agents to take it. */
+    public boolean handoffUnavailable() {
+        return handoffUnavailable;
     }
 
     public Understanding understanding() {

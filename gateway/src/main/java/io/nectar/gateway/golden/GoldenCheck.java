@@ -6,13 +6,19 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Compares one reply frame with a step's expectations; pure. */
 public final class GoldenCheck {
 
     /** Expectation keys a script may use. */
     public static final List<String> KEYS = List.of("type", "source", "intent", "ref", "language", "flow", "step",
-            "status", "noFlow", "slots", "says", "saysAny", "notSays", "text", "handoff", "entities");
+            "status", "noFlow", "slots", "says", "saysAny", "notSays", "text", "handoff", "entities", "writtenIn",
+            "handoffOffered", "suggests", "notSuggests");
+    private static final Pattern HAN = Pattern.compile("\\p{IsHan}+");
+    /** A Latin word of three letters or more that is not part of an order number, a code or an e-mail address. */
+    private static final Pattern LATIN_WORD = Pattern.compile("(?<![A-Za-z0-9@._-])[A-Za-z]{3,}(?![A-Za-z0-9@_-])");
 
     private GoldenCheck() {
     }
@@ -97,8 +103,38 @@ public final class GoldenCheck {
                         same(out, "entities." + entityType, w.getValue(entityType), value);
                     }
                 }
+                case "handoffOffered" -> same(out, key, want, reply.getBoolean("handoffOffered", false));
+                case "suggests", "notSuggests" -> {
+                    List<Object> got = reply.getJsonArray("suggestions", new JsonArray()).getList();
+                    for (Object w : list(want)) {
+                        boolean has = got.stream().anyMatch(g -> String.valueOf(g).equalsIgnoreCase(String.valueOf(w)));
+                        if (has != key.equals("suggests")) {
+                            out.add(key + ": suggestions " + got + (has ? " have " : " lack ") + "\"" + w + "\"");
+                        }
+                    }
+                }
+                case "writtenIn" -> {
+                    List<String> foreign = foreignWords(text, String.valueOf(want));
+                    if (!foreign.isEmpty()) {
+                        out.add("writtenIn: a " + want + " reply has " + foreign);
+                    }
+                }
                 default -> out.add("unknown expectation " + key);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Words of {@code text} in another language than {@code lang}: Han characters in a reply that is not
+     * Chinese; Latin words of three letters or more in a Chinese one (order numbers such as DX1001,
+     * codes such as EX-1001 and e-mail addresses aside).
+     */
+    static List<String> foreignWords(String text, String lang) {
+        Matcher m = ("zh".equals(lang) ? LATIN_WORD : HAN).matcher(text);
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group());
         }
         return out;
     }

@@ -4,20 +4,16 @@ import io.nectar.gateway.dialogue.Intent;
 import io.nectar.gateway.dialogue.IntentClassifier;
 import io.nectar.gateway.dialogue.Understanding;
 import io.nectar.gateway.store.FaqEntry;
-import io.nectar.gateway.store.Flow;
 import io.nectar.gateway.store.Product;
-import io.nectar.gateway.store.Promotion;
+import io.nectar.gateway.store.SmallTalk;
 import io.nectar.gateway.store.Store;
 import io.nectar.index.EntryKind;
-import io.nectar.index.IndexEntry;
 import io.nectar.index.KnowledgeIndex;
 import io.nectar.index.OpenResult;
 import io.nectar.index.SearchHit;
 import io.nectar.nlu.NluException;
-import io.nectar.index.SpaceContent;
 import io.nectar.nlu.Language;
 import io.nectar.nlu.LanguageIdentifier;
-import io.nectar.nlu.encoder.Vectors;
 import io.nectar.nlu.entity.EntityExtractor;
 import io.nectar.nlu.entity.Gazetteer;
 import io.nectar.nlu.exec.EncoderExecutor;
@@ -26,14 +22,10 @@ import io.nectar.nlu.intent.IntentResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,7 +116,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
 
     /** One merchant's serving state, replaced whole on a reload. */
     private record Merchant(Store store, EntityExtractor extractor, LanguageIdentifier languages,
-                            Map<String, IntentHeads.Head> heads) {
+                            Map<String, IntentHeads.Head> heads, Set<String> builtInSmallTalk) {
     }
 
     /**
@@ -167,9 +159,9 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     public InstallReport install(Store store) {
         long t0 = System.nanoTime();
         String merchant = store.merchantId();
-        Map<String, List<Line>> bySpace = lines(store);
-        String version = sourceVersion(bySpace);
-        OpenResult opened = index.open(merchant, version, () -> embed(bySpace)).join();
+        Map<String, List<StoreIndexContent.Line>> bySpace = StoreIndexContent.lines(store, router);
+        String version = StoreIndexContent.version(bySpace, LAYOUT);
+        OpenResult opened = index.open(merchant, version, () -> StoreIndexContent.embed(encoders, bySpace)).join();
         int lines = bySpace.values().stream().mapToInt(List::size).sum();
         Map<String, IntentHeads.Head> installed = new LinkedHashMap<>();
         Map<String, String> headReport = new LinkedHashMap<>();
@@ -182,7 +174,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 }
             }
         }
-        Merchant m = new Merchant(store, new EntityExtractor(gazetteer(store)), languageIdentifier(store), Map.copyOf(installed));
+        Merchant m = new Merchant(store, new EntityExtractor(gazetteer(store)), languageIdentifier(store), Map.copyOf(installed),
+                SmallTalk.builtIn(store));
         warmUp(m);
         merchants.put(merchant, m);
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -225,111 +218,6 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     /** Loads what a first message would otherwise load on a search thread (lingua's models). */
     private static void warmUp(Merchant m) {
         m.languages().detect("hello, where is my order");
-    }
-
-    // ---- the index side: one line per FAQ prototype, flow prototype, product title/keywords, promotion
-
-    private record Line(String id, String target, EntryKind kind, String lang, String text) {
-    }
-
-    private Map<String, List<Line>> lines(Store store) {
-        Map<String, List<Line>> bySpace = new LinkedHashMap<>();
-        for (FaqEntry f : store.faqs()) {
-            f.questions().forEach((lang, qs) -> {
-                for (String q : qs) {
-                    add(bySpace, lang, new Line("faq:" + f.id() + ":" + lang, f.id(), EntryKind.FAQ, lang, q));
-                }
-            });
-        }
-        for (Product p : store.products()) {
-            p.title().texts().forEach((lang, title) -> {
-                // the SKU beside the title: "SH-LS-001" or a variant's "SH-LS-001-BLK-42" finds its product
-                add(bySpace, lang, new Line("product:" + p.sku() + ":" + lang + ":title", p.sku(), EntryKind.PRODUCT, lang,
-                        p.sku() + "\n" + title));
-                List<String> kw = p.keywords().get(lang);
-                if (kw != null && !kw.isEmpty()) {
-                    add(bySpace, lang, new Line("product:" + p.sku() + ":" + lang + ":kw", p.sku(), EntryKind.PRODUCT, lang,
-                            title + " " + String.join(" ", kw)));
-                }
-            });
-        }
-        for (Promotion p : store.promotions()) {
-            p.name().texts().forEach((lang, name) ->
-                    add(bySpace, lang, new Line("promotion:" + p.id() + ":" + lang + ":name", p.id(), EntryKind.PROMOTION, lang, name)));
-        }
-        for (Flow f : store.flows().flows()) {
-            f.phrasings().forEach((lang, qs) -> {
-                for (String q : qs) {
-                    add(bySpace, lang, new Line("flow:" + f.id() + ":" + lang, f.id(), EntryKind.FLOW, lang, q));
-                }
-            });
-        }
-        return bySpace;
-    }
-
-    private void add(Map<String, List<Line>> bySpace, String lang, Line line) {
-        bySpace.computeIfAbsent(router.encoderFor(lang), k -> new ArrayList<>()).add(line);
-    }
-
-    /** Identifies the index content: every line and the encoder of its space. */
-    private static String sourceVersion(Map<String, List<Line>> bySpace) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(LAYOUT.getBytes(StandardCharsets.UTF_8));
-            for (Map.Entry<String, List<Line>> space : bySpace.entrySet()) {
-                md.update(("\u0001" + space.getKey()).getBytes(StandardCharsets.UTF_8));
-                for (Line l : space.getValue()) {
-                    md.update(("\u0002" + l.id() + "\u0000" + l.target() + "\u0000" + l.kind() + "\u0000" + l.lang()
-                            + "\u0000" + l.text()).getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            return HexFormat.of().formatHex(md.digest()).substring(0, 32);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Embeds every line (blocking; runs on the index's I/O thread when no snapshot can be used). */
-    private List<SpaceContent> embed(Map<String, List<Line>> bySpace) {
-        List<SpaceContent> out = new ArrayList<>();
-        for (Map.Entry<String, List<Line>> space : bySpace.entrySet()) {
-            List<Line> ls = space.getValue();
-            List<float[]> vectors = encoders.encodeAllBlocking(space.getKey(), ls.stream().map(Line::text).toList());
-            out.add(new SpaceContent(space.getKey(), encoders.encoder(space.getKey()).dimension(), entries(ls, vectors)));
-        }
-        return out;
-    }
-
-    /**
-     * Index entries for encoded lines. All phrasings of one FAQ entry (or flow) in one language become a
-     * single entry at their normalised mean (a prototype; decision 4), with every phrasing in its text for
-     * the lexical side.
-     */
-    private static List<IndexEntry> entries(List<Line> lines, List<float[]> vectors) {
-        Map<String, float[]> sums = new LinkedHashMap<>();
-        Map<String, Line> firsts = new LinkedHashMap<>();
-        Map<String, StringBuilder> texts = new LinkedHashMap<>();
-        List<IndexEntry> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            Line l = lines.get(i);
-            float[] v = vectors.get(i);
-            if (l.kind() != EntryKind.FAQ && l.kind() != EntryKind.FLOW) {
-                out.add(new IndexEntry(l.id(), l.target(), l.kind(), l.lang(), l.text(), v));
-                continue;
-            }
-            firsts.putIfAbsent(l.id(), l);
-            StringBuilder text = texts.computeIfAbsent(l.id(), k -> new StringBuilder());
-            text.append(text.length() == 0 ? "" : "\n").append(l.text());
-            float[] sum = sums.computeIfAbsent(l.id(), k -> new float[v.length]);
-            for (int d = 0; d < v.length; d++) {
-                sum[d] += v[d];
-            }
-        }
-        sums.forEach((id, sum) -> {
-            Line l = firsts.get(id);
-            out.add(new IndexEntry(id, l.target(), l.kind(), l.lang(), texts.get(id).toString(), Vectors.normalize(sum)));
-        });
-        return out;
     }
 
     public Store store(String merchantId) {
@@ -459,6 +347,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 if (head != null) {
                     confidence = Math.min(confidence, GATED_CONFIDENCE);
                 }
+            } else if (kind == EntryKind.FAQ && m.builtInSmallTalk().contains(h.entry().target())) {
+                confidence = cal.confidence(h.cosine()); // built-in small talk: by its cosine alone (decision 52)
             } else {
                 confidence = cal.confidence(h.score());
             }
@@ -484,9 +374,14 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                         float c = index.score(store.merchantId(), space, kindId[0] + ":" + kindId[1] + ":" + modelLang, query);
                         cos = Float.isNaN(c) ? null : c;
                     }
+                    // the built-in small talk gets no allowance: its phrasings are a few short words, close
+                    // to many short questions, and it must not take a store's ("do you have gift boxes?"
+                    // is not "are you a bot?"). As the head's first reading it still caps the rest, so
+                    // such a message goes to the fallback rather than to a store entry (decision 52)
+                    boolean smallTalk = Intent.FAQ.equals(kindId[0]) && m.builtInSmallTalk().contains(kindId[1]);
                     double confidence = cos == null
                             ? Math.min(head.confidence(s.confidence()), GATED_CONFIDENCE)
-                            : cal.confidence(cos + HEAD_GATE);
+                            : cal.confidence(smallTalk ? cos : cos + HEAD_GATE);
                     confidence = Math.min(confidence, cap - 1e-6 * rank++);
                     cap = Math.min(cap, confidence);
                     offer(best, new Scored(kindId[0], kindId[1], confidence, s.confidence()), store);
@@ -547,7 +442,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         List<String> suggestions = new ArrayList<>();
         for (int i = confidence >= 0.5 ? 1 : 0; i < ranked.size() && suggestions.size() < 3; i++) {
             Scored s = ranked.get(i);
-            if (Intent.FAQ.equals(s.kind()) && s.confidence() >= 0.2) {
+            // never offer small talk ("你好", "bye") as a question the shopper may have meant
+            if (Intent.FAQ.equals(s.kind()) && s.confidence() >= 0.2 && !SmallTalk.isSmallTalk(s.id())) {
                 FaqEntry f = store.faq(s.id());
                 String q = f.canonicalQuestion(ReplyComposer.replyLanguage(store, f.answer(), lang));
                 if (!suggestions.contains(q)) {

@@ -113,6 +113,11 @@ public final class ReplyComposer {
         if (text != null) {
             return fillFacts(store, text, replyLanguage(store, store.fallback(), lang));
         }
+        if (!store.hasAgents()) {
+            // no agent can take the conversation: do not offer one
+            return "zh".equals(lang) ? "抱歉，这个问题我还不太确定，可以换个说法问我吗？"
+                    : "Sorry, I'm not sure about that. Could you put it another way?";
+        }
         return "zh".equals(lang) ? "抱歉，这个问题我还不太确定。需要为您转接人工客服吗？"
                 : "Sorry, I'm not sure about that. Would you like me to connect you to a human agent?";
     }

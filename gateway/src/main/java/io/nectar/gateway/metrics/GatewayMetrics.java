@@ -1,6 +1,7 @@
 package io.nectar.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,8 +11,10 @@ import io.nectar.gateway.error.ErrorCode;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -33,6 +36,8 @@ public final class GatewayMetrics {
     private final Map<String, Counter> actions = new ConcurrentHashMap<>();
     private final Map<String, Timer> actionLatency = new ConcurrentHashMap<>();
     private final Map<String, Counter> handoffs = new ConcurrentHashMap<>();
+    /** Sources of {@link #counter}s, held here: a function counter only keeps a weak reference. */
+    private final List<Supplier<Number>> counted = new CopyOnWriteArrayList<>();
 
     public GatewayMetrics() {
         Gauge.builder("nectar_connections_open", connectionsOpen, AtomicLong::get)
@@ -102,6 +107,20 @@ public final class GatewayMetrics {
     public void handoff(String reason) {
         handoffs.computeIfAbsent(reason, r -> Counter.builder("nectar_handoffs_total").tag("reason", r)
                 .description("Conversations handed to human agents, by reason").register(registry)).increment();
+    }
+
+    /**
+     * Exposes a count kept elsewhere that only ever grows (messages answered some way, batches run) as a
+     * Prometheus counter, read on every scrape. {@code name} ends in {@code _total}, as served.
+     */
+    public void counter(String name, String description, Supplier<Number> total) {
+        if (!name.endsWith("_total")) {
+            throw new IllegalArgumentException("a counter's name ends in _total: " + name);
+        }
+        // Micrometer adds the _total suffix itself when it exports a counter, and holds the source weakly
+        counted.add(total);
+        FunctionCounter.builder(name.substring(0, name.length() - "_total".length()), total, t -> t.get().doubleValue())
+                .description(description).register(registry);
     }
 
     /** Exposes a value read on every scrape, such as a queue depth. */

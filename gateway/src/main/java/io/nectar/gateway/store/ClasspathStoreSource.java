@@ -25,7 +25,7 @@ public final class ClasspathStoreSource implements StoreSource {
             return List.of(StoreReader.read(
                     file -> Optional.<InputStream>ofNullable(cl.getResourceAsStream(folder + "/" + file)), defaultMerchantId));
         } catch (StoreException e) {
-            throw new StoreException("classpath:" + folder + "/" + e.getMessage(), e);
+            throw e.in("classpath:" + folder);
         }
     }
 

@@ -18,7 +18,8 @@ public final class DirectoryStoreSource implements StoreSource {
     @Override
     public List<Store> load() {
         if (!Files.isDirectory(dir)) {
-            throw new StoreException("store directory " + dir + " does not exist or is not a directory");
+            throw StoreException.ofDirectory("the store directory does not exist or is not a directory. Fix: give --store "
+                    + "the path of a directory holding faq.jsonl or faq.yaml").in(dir.toString());
         }
         String name = dir.getFileName() == null ? "store" : dir.getFileName().toString();
         try {
@@ -27,7 +28,7 @@ public final class DirectoryStoreSource implements StoreSource {
                 return Files.isRegularFile(p) ? Optional.<InputStream>of(Files.newInputStream(p)) : Optional.empty();
             }, name));
         } catch (StoreException e) {
-            throw new StoreException(dir + "/" + e.getMessage(), e);
+            throw e.in(dir.toString());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Set;
 public final class SmallTalk {
 
     private static final List<FaqEntry> ENTRIES = load();
+    private static final Set<String> IDS = ENTRIES.stream().map(FaqEntry::id).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private SmallTalk() {
     }
@@ -24,6 +25,25 @@ public final class SmallTalk {
                 ? Optional.<InputStream>ofNullable(cl.getResourceAsStream("builtin/smalltalk.yaml"))
                 : Optional.empty(), "builtin");
         return s.faqs();
+    }
+
+    /**
+     * Whether {@code faqId} is one of the small-talk entries (greeting, thanks, goodbye, "are you a bot?"),
+     * built in or the store's own under the same id.
+     */
+    public static boolean isSmallTalk(String faqId) {
+        return IDS.contains(faqId);
+    }
+
+    /** The ids of {@code store}'s FAQ entries that are the built-in small talk itself (not the store's own version). */
+    public static Set<String> builtIn(Store store) {
+        Set<String> out = new HashSet<>();
+        for (FaqEntry f : store.faqs()) {
+            if (ENTRIES.contains(f)) {
+                out.add(f.id());
+            }
+        }
+        return Set.copyOf(out);
     }
 
     /**

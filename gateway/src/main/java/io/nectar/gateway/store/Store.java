@@ -72,6 +72,20 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
                 faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend, smallTalk);
     }
 
+    /** The store with another agent token ({@code null}: no agents). */
+    public Store withAgentToken(String token) {
+        return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
+                faqs, products, promotions, orderIdPattern, token, flows, backend, smallTalk);
+    }
+
+    /**
+     * Whether a person can take a handed-off conversation: the store has an {@code agentToken}, so its
+     * agents can read the queue. Without one the bot does not promise a human.
+     */
+    public boolean hasAgents() {
+        return agentToken != null;
+    }
+
     /** The variant with this SKU and its product, or {@code null}. */
     public Map.Entry<Product, Variant> variant(String variantSku) {
         for (Product p : products) {

@@ -83,7 +83,9 @@ class DialogueEngineTest {
         assertEquals("cancelled", flow(t).getString("status"));
         assertNull(h.state.active);
         t = h.say("never mind");
-        assertEquals("fallback", t.source(), "nothing left to cancel");
+        assertEquals("dialogue", t.source(), "nothing left to cancel: neither a fallback nor a goodbye");
+        assertEquals("cancel", t.intent());
+        assertNull(t.flow());
     }
 
     @Test
