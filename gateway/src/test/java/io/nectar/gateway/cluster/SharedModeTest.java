@@ -36,32 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SharedModeTest {
 
-    /** The same tests on a three-master Redis Cluster: conversations spread over every slot range. */
-    static class OnRedisCluster extends SharedModeTest {
-        @BeforeAll
-        static void startOnCluster() throws Exception {
-            restart(ClusterConfig.RedisEndpoints.cluster(TestServers.redisCluster()));
-        }
-
-        @Test
-        void conversationsSpanEverySlotRangeOfTheCluster() throws Exception {
-            java.util.Set<Integer> shards = new java.util.HashSet<>();
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
-                try (ChatTestClient c = ChatTestClient.open(vertx, (i % 2 == 0 ? a : b).port(), "merchant=demo")) {
-                    String id = c.welcome.getString("conversationId");
-                    ids.add(id);
-                    shards.add(a.shared().keys().shard(id));
-                    assertEquals(2L, c.ask("q", i % 3 == 0 ? "包邮吗" : "Do you ship abroad?").getLong("seq"));
-                }
-            }
-            assertTrue(shards.size() >= 6, "conversations landed on several log shards: " + shards);
-            for (String id : ids) {
-                waitUntil(() -> seqs(id).size() == 2, 10_000);
-            }
-        }
-    }
-
     static Vertx vertx;
     static ClusterConfig.RedisEndpoints redis;
     static Gateway a;
@@ -247,7 +221,7 @@ class SharedModeTest {
         assertEquals("node-a", j.getString("node"));
     }
 
-    private static List<Long> seqs(String conversation) {
+    static List<Long> seqs(String conversation) {
         Map<Long, Integer> count = new TreeMap<>();
         synchronized (drained) {
             for (LoggedMessage m : drained) {
