@@ -167,7 +167,8 @@ public final class StoreReader {
                 store.has("greeting") ? localized(store.get("greeting"), STORE + " greeting", defaultLanguage) : Localized.EMPTY,
                 store.has("fallback") ? localized(store.get("fallback"), STORE + " fallback", defaultLanguage) : Localized.EMPTY,
                 facts, colors, new ArrayList<>(faqs.values()), products, promotions, orderIdPattern,
-                agentToken == null ? null : agentToken.strip(), flows, backend, smallTalk.asBoolean(true));
+                agentToken == null ? null : agentToken.strip(), flows, backend, smallTalk.asBoolean(true),
+                Storefront.read(store, products, files));
     }
 
     // ---- flows.yaml ----
@@ -492,7 +493,7 @@ public final class StoreReader {
         return new Product(sku, localized(n.get("title"), where + " title", null), text(n, "category", ""),
                 n.has("description") ? localized(n.get("description"), where + " description", null) : Localized.EMPTY,
                 n.has("keywords") ? stringLists(n.get("keywords"), where + " keywords") : Map.of(),
-                price, variants);
+                price, variants, text(n, "image", null), text(n, "url", null));
     }
 
     private static Promotion promotion(JsonNode n, String where) {

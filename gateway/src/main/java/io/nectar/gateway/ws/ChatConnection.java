@@ -40,7 +40,6 @@ public final class ChatConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
     static final int MAX_ID_CHARS = 128;
-    private static final int HISTORY_IN_WELCOME = 20;
 
     private record Pending(String id, String text, long arrivedNanos) {
     }
@@ -107,6 +106,12 @@ public final class ChatConnection {
             fatal(ErrorCode.UNKNOWN_MERCHANT, "no merchant '" + truncate(merchant, 64) + "' here", (short) 1008);
             return;
         }
+        String origin = ws.headers().get("Origin");
+        if (!store.storefront().allowsOrigin(origin, ws.headers().get("Host"))) {
+            fatal(ErrorCode.ORIGIN_NOT_ALLOWED, "this store's chat is not enabled on " + truncate(origin, 100), (short) 1008);
+            return;
+        }
+        String requestedLanguage = first(params, "lang");
         String resumeId = first(params, "conversation");
         Future<Conversation> loaded = resumeId == null || resumeId.isBlank() || resumeId.length() > MAX_ID_CHARS
                 ? Future.succeededFuture(null) : services.sessions().get(resumeId);
@@ -120,36 +125,14 @@ public final class ChatConnection {
             }
             boolean resumed = c != null && c.merchantId().equals(store.merchantId());
             conversation = resumed ? c : new Conversation(UUID.randomUUID().toString(), store.merchantId(), System.currentTimeMillis());
-            sendWelcome(resumed);
+            sendWelcome(resumed, requestedLanguage);
             pump();
         });
     }
 
-    private void sendWelcome(boolean resumed) {
-        String lang = conversation.language() != null ? conversation.language() : store.defaultLanguage();
-        JsonArray history = new JsonArray();
-        List<Turn> turns = conversation.turns();
-        for (Turn t : turns.subList(Math.max(0, turns.size() - HISTORY_IN_WELCOME), turns.size())) {
-            history.add(t.toJson());
-        }
-        JsonObject languages = new JsonObject();
-        store.languages().forEach(l -> languages.put(l, store.name().get(l, store.defaultLanguage())));
-        send(new JsonObject()
-                .put("type", "welcome")
-                .put("conversationId", conversation.id())
-                .put("merchant", store.merchantId())
-                .put("storeName", store.name().get(lang, store.defaultLanguage()))
-                .put("language", lang)
-                .put("languages", new JsonArray(store.languages()))
-                .put("greeting", store.greeting().get(lang, store.defaultLanguage()))
-                .put("resumed", resumed)
-                .put("history", history)
-                .put("flow", activeFlow())
-                .put("limits", new JsonObject()
-                        .put("maxTextChars", services.config().maxTextChars())
-                        .put("maxFrameBytes", services.config().maxFrameBytes())
-                        .put("messagesPerSecond", services.config().messagesPerSecond())
-                        .put("burst", services.config().messageBurst())));
+    private void sendWelcome(boolean resumed, String requestedLanguage) {
+        String lang = Welcome.language(store, conversation, requestedLanguage);
+        send(Welcome.frame(store, conversation, resumed, lang, services.config(), activeFlow()));
     }
 
     /** The flow in progress of a resumed conversation, as in replies; {@code null} when none. */
@@ -335,6 +318,14 @@ public final class ChatConnection {
         JsonObject flow = t.flow();
         if (flow != null) {
             reply.put("flow", flow);
+        }
+        JsonArray quickReplies = QuickReplies.of(store, t.lang(), flow, t.suggestions(), t.handoffOffered());
+        if (!quickReplies.isEmpty()) {
+            reply.put("quickReplies", quickReplies);
+        }
+        JsonArray cards = ReplyCards.of(store, t.source(), t.ref(), t.lang());
+        if (!cards.isEmpty()) {
+            reply.put("cards", cards);
         }
         JsonArray entities = new JsonArray();
         for (Entity e : t.understanding().extraction().entities()) {
