@@ -323,7 +323,7 @@ class ChatEndToEndTest {
             assertTrue(metrics.contains("nectar_errors_total{code=\"bad_json\"}"));
         }
         String page = body(http, "/");
-        assertTrue(page.contains("chat.js"), "the chat page is served at /");
+        assertTrue(page.contains("/widget.js") && page.contains("data-mode=\"page\""), "the chat page is served at /");
         assertEquals("demo", new JsonObject(body(http, "/api/chat-config")).getString("defaultMerchant"));
     }
 

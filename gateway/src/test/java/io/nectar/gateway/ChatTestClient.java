@@ -37,12 +37,20 @@ public final class ChatTestClient implements AutoCloseable {
     }
 
     public static ChatTestClient connect(Vertx vertx, int port, String query) throws Exception {
+        return connect(vertx, port, query, null);
+    }
+
+    /** Connects as a page of {@code origin} would ({@code null}: no Origin header, as an app). */
+    public static ChatTestClient connect(Vertx vertx, int port, String query, String origin) throws Exception {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
         ChatTestClient c = new ChatTestClient(client.webSocket());
-        c.ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
-                        .setURI("/ws/chat" + (query == null ? "" : "?" + query)))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
+                .setURI("/ws/chat" + (query == null ? "" : "?" + query));
+        if (origin != null) {
+            options.addHeader("Origin", origin);
+        }
+        c.ws.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return c;
     }
 

@@ -129,7 +129,7 @@ public final class MessagePipeline {
         long now = System.currentTimeMillis();
         String conversation = session.conversationId();
         JsonObject in = ReplyFrames.shopper(m.id(), m.text(), now);
-        JsonObject out = ReplyFrames.reply(m.id(), t, now);
+        JsonObject out = ReplyFrames.reply(store, m.id(), t, now);
         TurnWrite write = new TurnWrite(m.id(), in,
                 ReplyFrames.shopperRecord(conversation, store.merchantId(), m.id(), m.text(), t.lang(), now, in),
                 out, ReplyFrames.replyRecord(conversation, store.merchantId(), m.id(), t, now, out),

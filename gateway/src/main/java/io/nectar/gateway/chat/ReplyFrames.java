@@ -1,6 +1,7 @@
 package io.nectar.gateway.chat;
 
 import io.nectar.gateway.dialogue.Turn;
+import io.nectar.gateway.store.Store;
 import io.nectar.gateway.transcript.LoggedMessage;
 import io.nectar.nlu.entity.Entity;
 import io.vertx.core.json.JsonArray;
@@ -23,7 +24,7 @@ public final class ReplyFrames {
         return new JsonObject().put("type", "message").put("id", messageId).put("text", text).put("at", at);
     }
 
-    public static JsonObject reply(String replyTo, Turn t, long at) {
+    public static JsonObject reply(Store store, String replyTo, Turn t, long at) {
         JsonObject reply = new JsonObject()
                 .put("type", "reply")
                 .put("replyTo", replyTo)
@@ -45,6 +46,14 @@ public final class ReplyFrames {
         JsonObject flow = t.flow();
         if (flow != null) {
             reply.put("flow", flow);
+        }
+        JsonArray quickReplies = QuickReplies.of(store, t.lang(), flow, t.suggestions(), t.handoffOffered());
+        if (!quickReplies.isEmpty()) {
+            reply.put("quickReplies", quickReplies);
+        }
+        JsonArray cards = ReplyCards.of(store, t.source(), t.ref(), t.lang());
+        if (!cards.isEmpty()) {
+            reply.put("cards", cards);
         }
         JsonArray entities = new JsonArray();
         for (Entity e : t.understanding().extraction().entities()) {

@@ -29,6 +29,8 @@ public enum ErrorCode {
     TOO_MANY_PENDING("too_many_pending", false),
     /** The node is saturated (inference queue full); retry shortly. */
     OVERLOADED("overloaded", false),
+    /** The page that opened the connection is on a web origin the store's {@code allowedOrigins} does not list. */
+    ORIGIN_NOT_ALLOWED("origin_not_allowed", true),
     /** The gateway is still loading models and knowledge. */
     NOT_READY("not_ready", true),
     /**

@@ -13,7 +13,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The node's HTTP face, one instance per event loop (they share the port): the chat page at {@code /},
- * the WebSocket endpoint {@code /ws/chat}, health checks and Prometheus metrics. Runs on its event loop.
+ * the embeddable widget and what it fetches ({@link WidgetRoutes}), the WebSocket endpoint
+ * {@code /ws/chat}, health checks and Prometheus metrics. Runs on its event loop.
  */
 public final class HttpServerVerticle extends VerticleBase {
 
@@ -38,7 +39,7 @@ public final class HttpServerVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(services.metrics().scrape()));
-        router.get("/api/chat-config").handler(this::chatConfig);
+        new WidgetRoutes(services).mount(router);
         AgentApiHandler agents = new AgentApiHandler(services);
         router.get("/api/agent/handoffs").handler(agents::list);
         router.post("/api/agent/handoffs/:conversationId/close").handler(agents::close);
@@ -94,14 +95,6 @@ public final class HttpServerVerticle extends VerticleBase {
         } else {
             json(ctx, 503, new JsonObject().put("status", "LOADING"));
         }
-    }
-
-    private void chatConfig(RoutingContext ctx) {
-        JsonObject cfg = new JsonObject().put("chatPath", CHAT_PATH).put("ready", services.isReady());
-        if (services.isReady()) {
-            cfg.put("defaultMerchant", services.defaultMerchant());
-        }
-        json(ctx, 200, cfg);
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

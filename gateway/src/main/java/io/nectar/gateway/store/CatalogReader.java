@@ -85,7 +85,7 @@ final class CatalogReader {
         return new Product(sku, localized(n.get("title"), where + " title", null), text(n, "category", ""),
                 n.has("description") ? localized(n.get("description"), where + " description", null) : Localized.EMPTY,
                 n.has("keywords") ? stringLists(n.get("keywords"), where + " keywords") : Map.of(),
-                price, variants);
+                price, variants, text(n, "image", null), text(n, "url", null));
     }
 
     private static Promotion promotion(JsonNode n, String where) {

@@ -6,13 +6,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A product of the catalogue with its variants. Immutable. */
+/**
+ * A product of the catalogue with its variants. Immutable.
+ *
+ * @param image a picture for product cards: an http(s) URL or a file of the store's {@code media/} folder
+ *              ({@link Storefront#url}), or {@code null}
+ * @param url   the product's page in the merchant's shop (http(s)), or {@code null}
+ */
 public record Product(String sku, Localized title, String category, Localized description,
-                      Map<String, List<String>> keywords, BigDecimal price, List<Variant> variants) {
+                      Map<String, List<String>> keywords, BigDecimal price, List<Variant> variants,
+                      String image, String url) {
 
     public Product {
         keywords = Map.copyOf(keywords);
         variants = List.copyOf(variants);
+        image = image == null || image.isBlank() ? null : image.strip();
+        url = url == null || url.isBlank() ? null : url.strip();
     }
 
     /** Colours with at least one variant in stock, in catalogue order. */

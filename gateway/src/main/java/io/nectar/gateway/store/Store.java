@@ -14,15 +14,18 @@ import java.util.Map;
  * @param backend        the demo backend's seed data ({@code backend.yaml}) as plain maps and lists, or empty
  * @param smallTalk      whether the built-in small talk is added ({@code smallTalk: false} in store.yaml when the
  *                       merchant's own FAQ covers greetings, thanks, goodbyes and "are you a bot?")
+ * @param storefront     brand colour and logo, origins allowed to embed the chat, media files
  */
 public record Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
                     String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
                     Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
                     List<Product> products, List<Promotion> promotions, String orderIdPattern,
-                    String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk) {
+                    String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk,
+                    Storefront storefront) {
 
     public Store {
         flows = flows == null ? FlowSet.NONE : flows;
+        storefront = storefront == null ? Storefront.NONE : storefront;
         backend = backend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backend));
         languages = List.copyOf(languages);
         facts = Map.copyOf(facts);
@@ -63,19 +66,21 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
     /** The store with its FAQ replaced (built-in entries added, say). */
     public Store withFaqs(List<FaqEntry> newFaqs) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend, smallTalk);
+                newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend, smallTalk,
+                storefront);
     }
 
     /** The store with other dialogue flows. */
     public Store withFlows(FlowSet newFlows) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend, smallTalk);
+                faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend, smallTalk,
+                storefront);
     }
 
     /** The store with another agent token ({@code null}: no agents). */
     public Store withAgentToken(String token) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                faqs, products, promotions, orderIdPattern, token, flows, backend, smallTalk);
+                faqs, products, promotions, orderIdPattern, token, flows, backend, smallTalk, storefront);
     }
 
     /**

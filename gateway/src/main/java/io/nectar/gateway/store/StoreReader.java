@@ -113,7 +113,7 @@ public final class StoreReader {
         Map<String, Object> backend = backendYaml == null ? Map.of() : plainMap(backendYaml);
         return new Store(merchant, name, defaultLanguage, languages, text(store, "currency", "CNY"), greeting, fallback,
                 facts, colors, new ArrayList<>(faqs.values()), products, promotions, orderIdPattern, agentToken, flows,
-                backend, smallTalk.asBoolean(true));
+                backend, smallTalk.asBoolean(true), Storefront.read(store, products, files));
     }
 
     /** store.yaml's {@code merchant}, else the directory's name; either must be a valid id. */

@@ -51,6 +51,7 @@ public final class ChatConnection {
     private final ArrayDeque<MessagePipeline.Inbound> queue = new ArrayDeque<>();
     private final Set<String> queuedIds = new HashSet<>();
     private Store store;
+    private String requestedLanguage;
     private ChatSession session;
     private boolean busy;
     private boolean closed;
@@ -107,6 +108,13 @@ public final class ChatConnection {
             fatal(ErrorCode.UNKNOWN_MERCHANT, "no merchant '" + truncate(merchant, 64) + "' here", (short) 1008);
             return;
         }
+        String origin = ws.headers().get("Origin");
+        if (!store.storefront().allowsOrigin(origin, ws.headers().get("Host"))) {
+            fatal(ErrorCode.ORIGIN_NOT_ALLOWED, "this store's chat is not enabled on " + truncate(String.valueOf(origin), 100),
+                    (short) 1008);
+            return;
+        }
+        requestedLanguage = first(params, "lang");
         String resumeId = first(params, "conversation");
         if (resumeId != null && (resumeId.isBlank() || resumeId.length() > MAX_ID_CHARS)) {
             resumeId = null;
@@ -130,7 +138,7 @@ public final class ChatConnection {
             return;
         }
         services.connections().holds(claim.conversationId(), this);
-        send(Welcome.frame(session, store, services.config(), missed));
+        send(Welcome.frame(session, store, services.config(), missed, requestedLanguage));
         pump();
     }
 

@@ -37,6 +37,11 @@ final class CdpPage implements AutoCloseable {
     }
 
     static CdpPage connect(Vertx vertx, String webSocketUrl, String targetId) throws Exception {
+        return connect(vertx, webSocketUrl, targetId, true);
+    }
+
+    /** @param page whether the target is a page (its Runtime and Page domains are enabled), not the browser */
+    static CdpPage connect(Vertx vertx, String webSocketUrl, String targetId, boolean page) throws Exception {
         URI u = URI.create(webSocketUrl);
         ClientWebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20)
                 .setMaxFrameSize(64 << 20)).webSocket();
@@ -45,8 +50,10 @@ final class CdpPage implements AutoCloseable {
         ws.connect(new WebSocketConnectOptions().setHost(u.getHost()).setPort(u.getPort()).setURI(u.getPath())
                         .setAllowOriginHeader(false))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        p.call("Runtime.enable", new JsonObject());
-        p.call("Page.enable", new JsonObject());
+        if (page) {
+            p.call("Runtime.enable", new JsonObject());
+            p.call("Page.enable", new JsonObject());
+        }
         return p;
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The web chat page in a real headless Chromium: chat, lose the connection, reconnect, resume the same
- * conversation, deliver what was typed while offline, and show the history after a reload.
+ * The web chat page (the widget filling the gateway's own page at {@code /}) in a real headless Chromium:
+ * chat, lose the connection, reconnect, resume the same conversation, deliver what was typed while
+ * offline, and show the history after a reload.
  */
 class ChatPageBrowserTest {
 
@@ -42,38 +44,35 @@ class ChatPageBrowserTest {
         try (DroppingProxy proxy = new DroppingProxy(vertx, gateway.port());
              Chromium browser = Chromium.launch(vertx)) {
             browser.navigate("http://127.0.0.1:" + proxy.port() + "/");
+            WidgetPage page = new WidgetPage(browser.page());
             // no ?merchant: the page asks the node for its default store
-            browser.waitFor("document.querySelectorAll('#log .msg.bot').length >= 1", 20_000);
-            browser.waitFor("document.getElementById('status').textContent === 'online'", 10_000);
-            String conversation = (String) browser.eval("sessionStorage.getItem('nectar.conversation.demo')");
+            page.waitFor("R.querySelectorAll('#log .msg.bot').length >= 1", 20_000);
+            page.waitFor("R.getElementById('status').dataset.state === 'online'", 10_000);
+            String conversation = page.conversationId("demo");
             assertNotNull(conversation, "the page keeps the conversation id");
 
-            type(browser, "包邮吗");
-            browser.waitFor("document.querySelectorAll('#log .msg.bot').length >= 2 && !document.querySelector('.pending')", 10_000);
-            String first = (String) browser.eval("[...document.querySelectorAll('#log .msg.bot')].pop().textContent");
+            page.send("包邮吗");
+            page.waitFor("R.querySelectorAll('#log .msg.bot').length >= 2 && !R.querySelector('.pending')", 10_000);
+            String first = page.lastBotText();
             assertTrue(first.contains("包邮"), first);
 
             proxy.dropAll();
-            browser.waitFor("document.getElementById('status').textContent !== 'online'", 10_000);
-            type(browser, "Do you ship abroad?"); // typed while the connection is down
-            browser.waitFor("document.getElementById('status').textContent === 'online'", 20_000);
-            browser.waitFor("document.querySelectorAll('#log .msg.bot').length >= 3 && !document.querySelector('.pending')", 20_000);
-            String second = (String) browser.eval("[...document.querySelectorAll('#log .msg.bot')].pop().textContent");
+            page.waitFor("R.getElementById('status').dataset.state !== 'online'", 10_000);
+            page.send("Do you ship abroad?"); // typed while the connection is down
+            page.waitFor("R.getElementById('status').dataset.state === 'online'", 20_000);
+            page.waitFor("R.querySelectorAll('#log .msg.bot').length >= 3 && !R.querySelector('.pending')", 20_000);
+            String second = page.lastBotText();
             assertTrue(second.toLowerCase().contains("ship"), second);
-            assertEquals(conversation, browser.eval("sessionStorage.getItem('nectar.conversation.demo')"),
-                    "the same conversation was resumed");
+            assertEquals(conversation, page.conversationId("demo"), "the same conversation was resumed");
+            assertEquals(0L, page.count(".msg.err, .msg.sys"), "a dropped connection is no error and no new conversation");
 
             var transcript = ((InMemoryConversationStore) gateway.services().conversations()).transcript(conversation);
             assertEquals(4, transcript.size(), "both questions and both replies, each once: " + transcript.encode());
             assertEquals("Do you ship abroad?", transcript.getJsonObject(2).getString("text"));
 
             browser.reload();
-            browser.waitFor("document.querySelectorAll('#log .msg.me').length === 2 && document.querySelectorAll('#log .msg.bot').length === 2", 20_000);
+            page.waitFor("R.querySelectorAll('#log .msg.me').length === 2 && R.querySelectorAll('#log .msg.bot').length === 2", 20_000);
+            assertEquals(List.of(), browser.page().errors());
         }
-    }
-
-    private static void type(Chromium browser, String text) throws Exception {
-        browser.eval("(() => { const i = document.getElementById('text'); i.value = " + io.vertx.core.json.Json.encode(text)
-                + "; document.getElementById('form').requestSubmit(); return true; })()");
     }
 }

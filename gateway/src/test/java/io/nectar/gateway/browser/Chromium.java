@@ -50,6 +50,8 @@ final class Chromium implements AutoCloseable {
     private final Set<ProcessHandle> tree = ConcurrentHashMap.newKeySet();
     private final List<CdpPage> pages = new ArrayList<>();
     private CdpPage page;
+    /** The browser-wide DevTools session (for browser contexts), opened when first needed. */
+    private CdpPage browserSession;
 
     private Chromium(Vertx vertx, Process process, Path profile, int port) {
         this.vertx = vertx;
@@ -127,6 +129,51 @@ final class Chromium implements AutoCloseable {
         CdpPage p = CdpPage.connect(vertx, target.getString("webSocketDebuggerUrl"), target.getString("id"));
         pages.add(p);
         return p;
+    }
+
+    /**
+     * A browser context of its own (like a fresh profile: no cookies, storage or cache shared with other
+     * contexts), so tests can share one browser and still start clean. Close it when done.
+     */
+    Context newContext() throws Exception {
+        if (browserSession == null) {
+            String url = new JsonObject(http(HttpMethod.GET, "/json/version")).getString("webSocketDebuggerUrl");
+            browserSession = CdpPage.connect(vertx, url, "browser", false);
+            pages.add(browserSession);
+        }
+        String id = browserSession.call("Target.createBrowserContext", new JsonObject().put("disposeOnDetach", true))
+                .getString("browserContextId");
+        return new Context(id);
+    }
+
+    /** Tabs that share storage with each other and nothing with other contexts. */
+    final class Context implements AutoCloseable {
+        private final String id;
+        private final List<CdpPage> tabs = new ArrayList<>();
+
+        private Context(String id) {
+            this.id = id;
+        }
+
+        /** Opens a tab of this context at {@code url}. */
+        CdpPage newPage(String url) throws Exception {
+            String target = browserSession.call("Target.createTarget", new JsonObject().put("url", url)
+                    .put("browserContextId", id)).getString("targetId");
+            remember();
+            CdpPage p = CdpPage.connect(vertx, "ws://127.0.0.1:" + port + "/devtools/page/" + target, target);
+            pages.add(p);
+            tabs.add(p);
+            return p;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (CdpPage p : tabs) {
+                p.close();
+                pages.remove(p);
+            }
+            browserSession.call("Target.disposeBrowserContext", new JsonObject().put("browserContextId", id));
+        }
     }
 
     /** Opens another tab (same profile: same localStorage and cookies), at {@code url}. */
