@@ -4,10 +4,12 @@ import io.nectar.gateway.http.HttpServerVerticle;
 import io.nectar.gateway.knowledge.EncoderRouter;
 import io.nectar.gateway.knowledge.IntentHeads;
 import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.metrics.Counters;
 import io.nectar.gateway.metrics.GatewayMetrics;
 import io.nectar.gateway.session.InMemorySessionStore;
-import io.nectar.gateway.store.ClasspathStoreSource;
-import io.nectar.gateway.store.DirectoryStoreSource;
+import io.nectar.gateway.merchant.MemoryMerchantKnowledge;
+import io.nectar.gateway.merchant.MerchantKnowledge;
+import io.nectar.gateway.pg.PgServices;
 import io.nectar.gateway.store.SmallTalk;
 import io.nectar.gateway.store.Store;
 import io.nectar.gateway.store.StoreSource;
@@ -89,12 +91,13 @@ public final class Gateway {
         GatewayConfig config = services.config();
         long t0 = System.nanoTime();
         try {
-            List<StoreSource> sources = new ArrayList<>();
-            if (config.stores().isEmpty()) {
-                sources.add(ClasspathStoreSource.DEMO);
-            } else {
-                config.stores().forEach(p -> sources.add(new DirectoryStoreSource(p)));
-            }
+            // merchants' knowledge: PostgreSQL with --pg (migrated and seeded first), else the store files in memory
+            PgServices pg = config.cluster().durable()
+                    ? PgServices.start(vertx, services).toCompletionStage().toCompletableFuture().get() : null;
+            MerchantKnowledge merchantKnowledge = pg != null ? pg.knowledge() : new MemoryMerchantKnowledge(config.stores());
+            closeables.add(pg != null ? pg : merchantKnowledge);
+            services.pg(pg);
+            List<StoreSource> sources = List.of(merchantKnowledge.source());
             List<Store> stores = new ArrayList<>();
             Set<String> merchants = new LinkedHashSet<>();
             for (StoreSource s : sources) {
@@ -146,10 +149,16 @@ public final class Gateway {
             services.metrics().gauge("nectar_degraded_answers_total",
                     "Messages answered from their words alone (BM25) because the encoders' queue was full",
                     knowledge::degradedAnswers);
+            Counters.register(services.metrics(), "nectar_knowledge_head_retrains", "Intent head retrains after knowledge changes",
+                    () -> knowledge.retrainCounts()[0]);
+            services.metrics().gauge("nectar_knowledge_head_retrains_pending", "Intent head retrains waiting or running",
+                    () -> knowledge.retrainCounts()[2]);
             for (Store store : stores) {
                 knowledge.install(store);
                 services.dialogue().warmUp(store);
             }
+            merchantKnowledge.attach(knowledge, services.dialogue()::warmUp);
+            services.merchantKnowledge(merchantKnowledge);
             services.ready(knowledge, stores.get(0).merchantId());
             log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);
             ready.tryComplete();

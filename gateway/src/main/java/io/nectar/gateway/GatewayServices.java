@@ -3,8 +3,12 @@ package io.nectar.gateway;
 import io.nectar.gateway.action.ActionRunner;
 import io.nectar.gateway.dialogue.DialogueEngine;
 import io.nectar.gateway.handoff.HandoffDesk;
+import io.nectar.gateway.handoff.HandoffQueue;
+import io.nectar.gateway.health.Dependencies;
 import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.merchant.MerchantKnowledge;
 import io.nectar.gateway.metrics.GatewayMetrics;
+import io.nectar.gateway.pg.PgServices;
 import io.nectar.gateway.session.SessionStore;
 
 /**
@@ -23,6 +27,9 @@ public final class GatewayServices {
     private volatile KnowledgeBase knowledge;
     private volatile String loadFailure;
     private volatile String defaultMerchant;
+    private volatile PgServices pg;
+    private volatile MerchantKnowledge merchantKnowledge;
+    private final Dependencies dependencies = new Dependencies();
 
     GatewayServices(GatewayConfig config, GatewayMetrics metrics, SessionStore sessions) {
         this.config = config;
@@ -49,6 +56,38 @@ public final class GatewayServices {
     /** Conversations waiting for a human agent, per merchant. */
     public HandoffDesk handoffs() {
         return handoffs;
+    }
+
+    /**
+     * The handoff queue agents read: shared in PostgreSQL when conversations are shared (Redis and
+     * PostgreSQL), else this node's {@link #handoffs()}.
+     */
+    public HandoffQueue handoffQueue() {
+        PgServices p = pg;
+        return p != null && config.cluster().shared() ? p.handoffs() : handoffs;
+    }
+
+    /** PostgreSQL's parts (sink, reader, handoff queue, knowledge sync), or {@code null} without {@code --pg}. */
+    public PgServices pg() {
+        return pg;
+    }
+
+    void pg(PgServices p) {
+        this.pg = p;
+    }
+
+    /** Merchants' knowledge as the merchant API edits it (PostgreSQL, or this node's memory); null while loading. */
+    public MerchantKnowledge merchantKnowledge() {
+        return merchantKnowledge;
+    }
+
+    void merchantKnowledge(MerchantKnowledge k) {
+        this.merchantKnowledge = k;
+    }
+
+    /** The external services this node depends on, as {@code /health/ready} reports them. */
+    public Dependencies dependencies() {
+        return dependencies;
     }
 
     /** Runs flow actions against merchants' systems. */
