@@ -340,10 +340,10 @@ public final class KnowledgeSync implements AutoCloseable {
         return keys.get(apiKeyHash);
     }
 
-    /** The documents and version this node serves for a merchant, or {@code null}. */
-    StoreDocuments documents(String merchant) {
+    /** The documents this node serves for a merchant and their version, read together; null when it serves none. */
+    Map.Entry<Long, StoreDocuments> served(String merchant) {
         Synced s = synced.get(merchant);
-        return s == null ? null : s.docs();
+        return s == null ? null : Map.entry(s.version(), s.docs());
     }
 
     long version(String merchant) {

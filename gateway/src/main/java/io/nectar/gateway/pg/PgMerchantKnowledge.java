@@ -93,8 +93,9 @@ public final class PgMerchantKnowledge implements MerchantKnowledge {
                     }
                     long version = bumped.iterator().next().getLong("version");
                     // the store as of the version before this one: what this node serves, plus what it has not applied yet
-                    StoreDocuments served = sync.documents(merchant);
-                    long from = served == null ? -1 : sync.version(merchant);
+                    java.util.Map.Entry<Long, StoreDocuments> snapshot = sync.served(merchant);
+                    StoreDocuments served = snapshot == null ? null : snapshot.getValue();
+                    long from = snapshot == null ? -1 : snapshot.getKey();
                     return KnowledgeRows.read(conn, merchant, from).compose(read -> db.vertx().<MerchantEdits.Applied>executeBlocking(() -> {
                                 java.util.Map<StoreDocuments.Kind, java.util.Map<String, Integer>> positions = new java.util.EnumMap<>(StoreDocuments.Kind.class);
                                 StoreDocuments current = KnowledgeRows.apply(served, positions, read);

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.nectar.gateway.support.Stores.assertSameStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,23 +47,6 @@ class StoreDocumentsTest {
                         StoreDocuments.FLOW_CONFIG, new JsonObject(docs.item(StoreDocuments.Kind.DOCUMENT, StoreDocuments.FLOW_CONFIG).encode()),
                         StoreDocuments.BACKEND, new JsonObject(docs.item(StoreDocuments.Kind.DOCUMENT, StoreDocuments.BACKEND).encode()))));
         assertSameStore(files, copy.toStore());
-    }
-
-    /** Stores are records; flows hold regular expressions, which have no equals: those compare as text. */
-    public static void assertSameStore(Store expected, Store actual) {
-        for (java.lang.reflect.RecordComponent c : Store.class.getRecordComponents()) {
-            try {
-                Object x = c.getAccessor().invoke(expected);
-                Object y = c.getAccessor().invoke(actual);
-                if (c.getName().equals("flows")) {
-                    assertEquals(String.valueOf(x), String.valueOf(y), "flows");
-                } else {
-                    assertEquals(x, y, c.getName());
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static java.util.Map<String, JsonObject> reparse(StoreDocuments docs, StoreDocuments.Kind kind, String idField) {
