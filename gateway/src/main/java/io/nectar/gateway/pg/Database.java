@@ -149,13 +149,20 @@ public final class Database implements AutoCloseable {
 
     /**
      * Connects, retrying for up to {@code patience} milliseconds (a server still starting), then applies
-     * the pending migrations under the start-up lock. Fails with a message naming the server.
+     * the pending migrations under the start-up lock. Fails with a message naming the server. Reads the
+     * migration files first: call it from a worker thread, not an event loop.
      */
     public Future<List<Migrations.Applied>> migrate(long patienceMillis) {
+        List<Migrations.Migration> all;
+        try {
+            all = Migrations.available();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
         long deadline = System.currentTimeMillis() + patienceMillis;
         Promise<Void> reachable = Promise.promise();
         ping(deadline, reachable);
-        return reachable.future().compose(v -> underStartupLock(Migrations::apply));
+        return reachable.future().compose(v -> underStartupLock(conn -> Migrations.apply(conn, all)));
     }
 
     private void ping(long deadline, Promise<Void> done) {

@@ -104,31 +104,33 @@ public final class KnowledgeSync implements AutoCloseable {
         metrics.gauge("nectar_knowledge_listening", "1 while this node listens for knowledge changes", () -> listening() ? 1 : 0);
     }
 
-    /** Reads every merchant whole (start-up). The stores come back in the order the merchants were created. */
-    public Future<List<Store>> loadAll() {
-        return db.pool().query("SELECT id FROM merchants ORDER BY created_at, id").execute().compose(rows -> {
+    /**
+     * Reads every merchant whole (start-up) and returns their stores, in the order the merchants were
+     * created. Blocking (the reads run on the pool; making the stores runs here): call it from a worker
+     * thread.
+     */
+    public List<Store> loadAll(long timeoutSeconds) throws Exception {
+        List<KnowledgeRows.Read> reads = db.pool().query("SELECT id FROM merchants ORDER BY created_at, id").execute().compose(rows -> {
             List<String> ids = new ArrayList<>();
             rows.forEach(r -> ids.add(r.getString("id")));
-            Future<Void> f = Future.succeededFuture();
+            Future<List<KnowledgeRows.Read>> f = Future.succeededFuture(new ArrayList<>());
             for (String id : ids) {
-                f = f.compose(v -> KnowledgeRows.read(db.pool(), id, -1).map(read -> {
+                f = f.compose(list -> KnowledgeRows.read(db.pool(), id, -1).map(read -> {
                     if (read != null) {
-                        remember(merge(null, read));
+                        list.add(read);
                     }
-                    return null;
+                    return list;
                 }));
             }
-            return f.map(v -> {
-                List<Store> stores = new ArrayList<>();
-                for (String id : ids) {
-                    Synced s = synced.get(id);
-                    if (s != null) {
-                        stores.add(SmallTalk.addTo(s.docs().toStore()));
-                    }
-                }
-                return stores;
-            });
-        });
+            return f;
+        }).toCompletionStage().toCompletableFuture().get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        List<Store> stores = new ArrayList<>();
+        for (KnowledgeRows.Read read : reads) {
+            Synced s = merge(null, read);
+            stores.add(SmallTalk.addTo(s.docs().toStore()));
+            remember(s);
+        }
+        return stores;
     }
 
     /** From now on, changes are applied to {@code kb}: starts listening and the periodic check. */

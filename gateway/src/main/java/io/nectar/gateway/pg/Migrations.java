@@ -90,13 +90,11 @@ public final class Migrations {
         try {
             URI uri = url.toURI();
             if ("jar".equals(uri.getScheme())) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
+                try (FileSystem fs = FileSystems.newFileSystem(uri, Map.of())) {
+                    return list(fs.getPath(FOLDER));
                 } catch (FileSystemAlreadyExistsException e) {
-                    fs = FileSystems.getFileSystem(uri);
+                    return list(FileSystems.getFileSystem(uri).getPath(FOLDER));
                 }
-                return list(fs.getPath(FOLDER));
             }
             return list(Path.of(uri));
         } catch (IOException | URISyntaxException e) {
@@ -111,16 +109,10 @@ public final class Migrations {
     }
 
     /**
-     * Applies what is pending on {@code conn}; call it holding the start-up lock
-     * ({@link Database#underStartupLock}).
+     * Applies what of {@code all} ({@link #available()}, read beforehand off the event loop) is pending on
+     * {@code conn}; call it holding the start-up lock ({@link Database#underStartupLock}).
      */
-    public static Future<List<Applied>> apply(SqlConnection conn) {
-        List<Migration> all;
-        try {
-            all = available();
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
+    public static Future<List<Applied>> apply(SqlConnection conn, List<Migration> all) {
         return conn.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").execute()
                 .compose(r -> r.iterator().next().getBoolean("present") ? Future.succeededFuture()
                         : conn.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "

@@ -14,7 +14,6 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -44,7 +43,7 @@ public final class PgMerchantKnowledge implements MerchantKnowledge {
             @Override
             public List<Store> load() {
                 try {
-                    return sync.loadAll().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+                    return sync.loadAll(120);
                 } catch (Exception e) {
                     Throwable c = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
                     throw new IllegalStateException("cannot read merchants from PostgreSQL: " + c.getMessage(), c);

@@ -65,7 +65,7 @@ class StoreToolTest {
         Database db = Database.create(vertx, url);
         try {
             KnowledgeSync sync = new KnowledgeSync(db);
-            List<io.nectar.gateway.store.Store> stores = Await.result(sync.loadAll());
+            List<io.nectar.gateway.store.Store> stores = sync.loadAll(30);
             assertEquals(1, stores.size());
             Stores.assertSameStore(SmallTalk.addTo(StoreFiles.directory(dir).toStore()), stores.get(0));
             assertEquals("demo", sync.merchantOfKey(ApiKeys.hash("demo-merchant-key-change-me")));
@@ -100,12 +100,12 @@ class StoreToolTest {
         Database db = Database.create(vertx, url);
         try {
             KnowledgeSync sync = new KnowledgeSync(db);
-            Await.result(sync.loadAll());
+            sync.loadAll(30);
             assertEquals("tea-house", sync.merchantOfKey(ApiKeys.hash(key)));
             // a key given on the command line replaces it
             run("import", dir.toString(), "--pg", url, "--merchant", "tea-house", "--api-key", "tea-house-key-0123456789");
             KnowledgeSync again = new KnowledgeSync(db);
-            Await.result(again.loadAll());
+            again.loadAll(30);
             assertEquals("tea-house", again.merchantOfKey(ApiKeys.hash("tea-house-key-0123456789")));
             assertEquals(null, again.merchantOfKey(ApiKeys.hash(key)));
         } finally {
