@@ -4,6 +4,7 @@ import io.nectar.gateway.http.HttpServerVerticle;
 import io.nectar.gateway.knowledge.EncoderRouter;
 import io.nectar.gateway.knowledge.IntentHeads;
 import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.metrics.Counters;
 import io.nectar.gateway.metrics.GatewayMetrics;
 import io.nectar.gateway.cluster.SharedState;
 import io.nectar.gateway.conversations.ConversationStore;
@@ -14,6 +15,9 @@ import io.nectar.gateway.handoff.DeskSink;
 import io.nectar.gateway.handoff.HandoffDesk;
 import io.nectar.gateway.store.ClasspathStoreSource;
 import io.nectar.gateway.store.DirectoryStoreSource;
+import io.nectar.gateway.merchant.MemoryMerchantKnowledge;
+import io.nectar.gateway.merchant.MerchantKnowledge;
+import io.nectar.gateway.pg.PgServices;
 import io.nectar.gateway.store.SmallTalk;
 import io.nectar.gateway.store.Store;
 import io.nectar.gateway.store.StoreException;
@@ -93,15 +97,15 @@ public final class Gateway {
         ConversationStore conversations;
         if (shared != null) {
             conversations = shared.store();
-            metrics.gauge("nectar_redis_round_trips_total", "Redis calls made by the conversation store",
+            metrics.counter("nectar_redis_round_trips_total", "Redis calls made by the conversation store",
                     shared.store()::roundTrips);
             metrics.gauge("nectar_drain_lag_entries", "Durable-log entries not yet written to PostgreSQL",
                     () -> shared.drainer() == null ? 0 : shared.drainer().lagEntries());
             metrics.gauge("nectar_drain_lag_seconds", "Age of the oldest durable-log entry not yet in PostgreSQL",
                     () -> shared.drainer() == null ? 0 : shared.drainer().lagSeconds());
-            metrics.gauge("nectar_drained_messages_total", "Messages this node's drainer wrote to PostgreSQL",
+            metrics.counter("nectar_drained_messages_total", "Messages this node's drainer wrote to PostgreSQL",
                     () -> shared.drainer() == null ? 0 : shared.drainer().drained());
-            metrics.gauge("nectar_drain_failures_total", "Drain passes that failed (PostgreSQL or Redis away)",
+            metrics.counter("nectar_drain_failures_total", "Drain passes that failed (PostgreSQL or Redis away)",
                     () -> shared.drainer() == null ? 0 : shared.drainer().failures());
         } else {
             InMemoryConversationStore[] memory = new InMemoryConversationStore[1];
@@ -111,7 +115,8 @@ public final class Gateway {
         }
         GatewayServices services = new GatewayServices(config, metrics, conversations, desk);
         if (shared != null) {
-            services.dependency("redis", true, shared::healthy);
+            services.dependencies().add("redis", true, () -> Future.succeededFuture(new io.vertx.core.json.JsonObject()
+                    .put("status", shared.healthy() ? "UP" : "DOWN").put("subscribed", shared.channel().subscribed())));
         }
         services.actions(new io.nectar.gateway.action.ActionRunner(vertx));
         metrics.gauge("nectar_conversations_held", "Conversations held by this node's connections (Redis) or in its memory",
@@ -145,12 +150,13 @@ public final class Gateway {
         GatewayConfig config = services.config();
         long t0 = System.nanoTime();
         try {
-            List<StoreSource> sources = new ArrayList<>();
-            if (config.stores().isEmpty()) {
-                sources.add(ClasspathStoreSource.DEMO);
-            } else {
-                config.stores().forEach(p -> sources.add(new DirectoryStoreSource(p)));
-            }
+            // merchants' knowledge: PostgreSQL with --pg (migrated and seeded first), else the store files in memory
+            PgServices pg = config.cluster().durable()
+                    ? PgServices.start(vertx, services).toCompletionStage().toCompletableFuture().get() : null;
+            MerchantKnowledge merchantKnowledge = pg != null ? pg.knowledge() : new MemoryMerchantKnowledge(config.stores());
+            closeables.add(pg != null ? pg : merchantKnowledge);
+            services.pg(pg);
+            List<StoreSource> sources = List.of(merchantKnowledge.source());
             List<Store> stores = new ArrayList<>();
             Set<String> merchants = new LinkedHashSet<>();
             for (StoreSource s : sources) {
@@ -208,10 +214,16 @@ public final class Gateway {
             services.metrics().counter("nectar_degraded_answers_total",
                     "Messages answered from their words alone (BM25) because the encoders' queue was full",
                     knowledge::degradedAnswers);
+            Counters.register(services.metrics(), "nectar_knowledge_head_retrains", "Intent head retrains after knowledge changes",
+                    () -> knowledge.retrainCounts()[0]);
+            services.metrics().gauge("nectar_knowledge_head_retrains_pending", "Intent head retrains waiting or running",
+                    () -> knowledge.retrainCounts()[2]);
             for (Store store : stores) {
                 knowledge.install(store);
                 services.dialogue().warmUp(store);
             }
+            merchantKnowledge.attach(knowledge, services.dialogue()::warmUp);
+            services.merchantKnowledge(merchantKnowledge);
             startDurable();
             services.ready(knowledge, stores.get(0).merchantId());
             log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);
@@ -247,10 +259,10 @@ public final class Gateway {
         if (shared == null) {
             return;
         }
-        TranscriptSink sink = overrides.sink();
-        if (overrides.reader() != null) {
-            services.transcripts(overrides.reader());
-        }
+        PgServices pg = services.pg();
+        TranscriptSink sink = overrides.sink() != null ? overrides.sink() : pg == null ? null : pg.sink();
+        TranscriptReader reader = overrides.reader() != null ? overrides.reader() : pg == null ? null : pg.reader();
+        services.transcripts(reader);
         if (sink == null) {
             throw new IllegalStateException("shared mode needs PostgreSQL's transcript sink");
         }

@@ -3,14 +3,18 @@ package io.nectar.gateway;
 import io.nectar.gateway.action.ActionRunner;
 import io.nectar.gateway.dialogue.DialogueEngine;
 import io.nectar.gateway.handoff.HandoffDesk;
+import io.nectar.gateway.handoff.HandoffQueue;
+import io.nectar.gateway.health.Dependencies;
 import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.merchant.MerchantKnowledge;
 import io.nectar.gateway.metrics.GatewayMetrics;
 import io.nectar.gateway.conversations.ConversationStore;
 import io.nectar.gateway.transcript.TranscriptReader;
 import io.nectar.gateway.ws.ConnectionRegistry;
+import io.nectar.gateway.pg.PgServices;
 
 /**
- * What every event loop of a node shares: configuration, metrics, the session store and, once loaded,
+ * What every event loop of a node shares: configuration, metrics, the conversation store and, once loaded,
  * the knowledge base. Fields are written once at start-up; {@link #knowledge()} is {@code null} until
  * the node is ready.
  */
@@ -24,12 +28,14 @@ public final class GatewayServices {
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final io.nectar.gateway.chat.MessagePipeline pipeline = new io.nectar.gateway.chat.MessagePipeline(this);
     private volatile TranscriptReader transcripts;
-    private final java.util.Map<String, Dependency> dependencies = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile boolean draining;
     private volatile ActionRunner actions;
     private volatile KnowledgeBase knowledge;
     private volatile String loadFailure;
     private volatile String defaultMerchant;
+    private volatile PgServices pg;
+    private volatile MerchantKnowledge merchantKnowledge;
+    private final Dependencies dependencies = new Dependencies();
 
     GatewayServices(GatewayConfig config, GatewayMetrics metrics, ConversationStore conversations, HandoffDesk handoffs) {
         this.config = config;
@@ -71,23 +77,6 @@ public final class GatewayServices {
         this.transcripts = reader;
     }
 
-    /**
-     * Something the node needs (Redis, PostgreSQL), as readiness reports it.
-     *
-     * @param critical without it the node cannot serve shoppers, so it is not ready
-     */
-    public record Dependency(boolean critical, java.util.function.BooleanSupplier up) {
-    }
-
-    /** Registers a dependency for {@code /health/ready}. */
-    public void dependency(String name, boolean critical, java.util.function.BooleanSupplier up) {
-        dependencies.put(name, new Dependency(critical, up));
-    }
-
-    public java.util.Map<String, Dependency> dependencies() {
-        return java.util.Map.copyOf(dependencies);
-    }
-
     /** True once the node started moving its shoppers away (SIGTERM): it takes no new ones. */
     public boolean draining() {
         return draining;
@@ -104,6 +93,38 @@ public final class GatewayServices {
     /** Conversations waiting for a human agent, per merchant. */
     public HandoffDesk handoffs() {
         return handoffs;
+    }
+
+    /**
+     * The handoff queue agents read: shared in PostgreSQL when conversations are shared (Redis and
+     * PostgreSQL), else this node's {@link #handoffs()}.
+     */
+    public HandoffQueue handoffQueue() {
+        PgServices p = pg;
+        return p != null && config.cluster().shared() ? p.handoffs() : handoffs;
+    }
+
+    /** PostgreSQL's parts (sink, reader, handoff queue, knowledge sync), or {@code null} without {@code --pg}. */
+    public PgServices pg() {
+        return pg;
+    }
+
+    void pg(PgServices p) {
+        this.pg = p;
+    }
+
+    /** Merchants' knowledge as the merchant API edits it (PostgreSQL, or this node's memory); null while loading. */
+    public MerchantKnowledge merchantKnowledge() {
+        return merchantKnowledge;
+    }
+
+    void merchantKnowledge(MerchantKnowledge k) {
+        this.merchantKnowledge = k;
+    }
+
+    /** The external services this node depends on, as {@code /health/ready} reports them. */
+    public Dependencies dependencies() {
+        return dependencies;
     }
 
     /** Runs flow actions against merchants' systems. */

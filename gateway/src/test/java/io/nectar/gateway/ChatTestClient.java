@@ -24,11 +24,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class ChatTestClient implements AutoCloseable {
 
+    /** Held for the socket's lifetime: Vert.x closes a WebSocketClient (and its sockets) once it is garbage-collected. */
+    private final WebSocketClient client;
     private final ClientWebSocket ws;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Short> closed = new CompletableFuture<>();
 
-    private ChatTestClient(ClientWebSocket ws) {
+    private ChatTestClient(WebSocketClient client, ClientWebSocket ws) {
+        this.client = client;
         this.ws = ws;
         // handlers are in place before the handshake, so no early frame is missed
         ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
@@ -44,7 +47,7 @@ public final class ChatTestClient implements AutoCloseable {
     public static ChatTestClient connect(Vertx vertx, int port, String query, String origin) throws Exception {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
-        ChatTestClient c = new ChatTestClient(client.webSocket());
+        ChatTestClient c = new ChatTestClient(client, client.webSocket());
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
                 .setURI("/ws/chat" + (query == null ? "" : "?" + query));
         if (origin != null) {
@@ -136,5 +139,6 @@ public final class ChatTestClient implements AutoCloseable {
         if (!ws.isClosed()) {
             ws.close();
         }
+        client.close();
     }
 }

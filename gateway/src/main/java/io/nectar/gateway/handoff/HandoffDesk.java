@@ -1,5 +1,6 @@
 package io.nectar.gateway.handoff;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -14,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * merchant's own agents see its queue ({@link io.nectar.gateway.http.AgentApiHandler}). Bounded: a
  * merchant's queue keeps its newest {@value #MAX_PER_MERCHANT} conversations. Thread-safe; any thread.
  * <p>
- * Kept in this node's memory; with several nodes it moves to the shared store with the conversations.
+ * Kept in this node's memory: the queue of the embedded mode. With PostgreSQL and Redis the queue is
+ * {@code PgHandoffQueue}, shared by every node.
  */
-public final class HandoffDesk {
+public final class HandoffDesk implements HandoffQueue {
 
     public static final int MAX_PER_MERCHANT = 1000;
 
@@ -64,8 +66,18 @@ public final class HandoffDesk {
         }
     }
 
+    @Override
+    public Future<List<Handoff>> pending(String merchant) {
+        return Future.succeededFuture(waiting(merchant));
+    }
+
+    @Override
+    public Future<Boolean> close(String merchant, String conversationId) {
+        return Future.succeededFuture(take(merchant, conversationId));
+    }
+
     /** The merchant's waiting conversations, oldest first. */
-    public List<Handoff> pending(String merchant) {
+    public List<Handoff> waiting(String merchant) {
         LinkedHashMap<String, Handoff> q = queues.get(merchant);
         if (q == null) {
             return List.of();
@@ -76,7 +88,7 @@ public final class HandoffDesk {
     }
 
     /** An agent took the conversation: removes it from the merchant's queue; false when it is not there. */
-    public boolean close(String merchant, String conversationId) {
+    public boolean take(String merchant, String conversationId) {
         LinkedHashMap<String, Handoff> q = queues.get(merchant);
         if (q == null) {
             return false;

@@ -19,9 +19,13 @@ import java.security.MessageDigest;
  *   <li>{@code POST /api/agent/handoffs/:conversationId/close}: an agent took it (204; 404 when this
  *       merchant has no such waiting conversation)</li>
  * </ul>
- * No or malformed {@code Authorization} header: 401; a token of no merchant: 403. Runs on the event loop.
+ * No or malformed {@code Authorization} header: 401; a token of no merchant: 403; the queue
+ * ({@link io.nectar.gateway.handoff.HandoffQueue}: this node's memory, or PostgreSQL) unreachable: 503.
+ * Runs on the event loop.
  */
 public final class AgentApiHandler {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentApiHandler.class);
 
     private final GatewayServices services;
 
@@ -34,11 +38,17 @@ public final class AgentApiHandler {
         if (merchant == null) {
             return;
         }
-        JsonArray list = new JsonArray();
-        for (HandoffDesk.Handoff h : services.handoffs().pending(merchant)) {
-            list.add(h.toJson());
-        }
-        json(ctx, 200, new JsonObject().put("merchant", merchant).put("handoffs", list));
+        services.handoffQueue().pending(merchant).onComplete(ar -> {
+            if (ar.failed()) {
+                unavailable(ctx, ar.cause());
+                return;
+            }
+            JsonArray list = new JsonArray();
+            for (HandoffDesk.Handoff h : ar.result()) {
+                list.add(h.toJson());
+            }
+            json(ctx, 200, new JsonObject().put("merchant", merchant).put("handoffs", list));
+        });
     }
 
     public void close(RoutingContext ctx) {
@@ -47,11 +57,24 @@ public final class AgentApiHandler {
             return;
         }
         String id = ctx.pathParam("conversationId");
-        if (id != null && services.handoffs().close(merchant, id)) {
-            ctx.response().setStatusCode(204).end();
-        } else {
-            json(ctx, 404, new JsonObject().put("error", "no waiting conversation '" + id + "'"));
+        if (id == null) {
+            json(ctx, 404, new JsonObject().put("error", "no waiting conversation"));
+            return;
         }
+        services.handoffQueue().close(merchant, id).onComplete(ar -> {
+            if (ar.failed()) {
+                unavailable(ctx, ar.cause());
+            } else if (ar.result()) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                json(ctx, 404, new JsonObject().put("error", "no waiting conversation '" + id + "'"));
+            }
+        });
+    }
+
+    private static void unavailable(RoutingContext ctx, Throwable t) {
+        log.warn("handoff queue unavailable: {}", t.toString());
+        json(ctx, 503, new JsonObject().put("error", "the handoff queue is unavailable right now; retry shortly"));
     }
 
     /** The merchant the request's bearer token belongs to, or null after answering 401/403. */

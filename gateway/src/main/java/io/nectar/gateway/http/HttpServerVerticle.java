@@ -1,6 +1,7 @@
 package io.nectar.gateway.http;
 
 import io.nectar.gateway.GatewayServices;
+import io.nectar.gateway.merchant.MerchantApiHandler;
 import io.nectar.gateway.ws.ChatConnection;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,6 +44,7 @@ public final class HttpServerVerticle extends VerticleBase {
         AgentApiHandler agents = new AgentApiHandler(services);
         router.get("/api/agent/handoffs").handler(agents::list);
         router.post("/api/agent/handoffs/:conversationId/close").handler(agents::close);
+        new MerchantApiHandler(services).routes(router);
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
         HttpServerOptions options = new HttpServerOptions()
@@ -75,21 +77,20 @@ public final class HttpServerVerticle extends VerticleBase {
     }
 
     private void ready(RoutingContext ctx) {
-        JsonObject deps = new JsonObject();
-        boolean criticalDown = false;
-        for (var e : services.dependencies().entrySet()) {
-            boolean up = e.getValue().up().getAsBoolean();
-            deps.put(e.getKey(), up ? "up" : "down");
-            criticalDown |= !up && e.getValue().critical();
-        }
-        JsonObject node = new JsonObject().put("node", services.config().cluster().nodeId()).put("dependencies", deps);
+        String node = services.config().cluster().nodeId();
         if (services.draining()) {
-            json(ctx, 503, node.put("status", "DRAINING"));
-        } else if (services.isReady() && criticalDown) {
-            json(ctx, 503, node.put("status", "UNAVAILABLE"));
+            json(ctx, 503, new JsonObject().put("status", "DRAINING").put("node", node));
         } else if (services.isReady()) {
-            json(ctx, 200, node.put("status", deps.stream().anyMatch(e -> "down".equals(e.getValue())) ? "DEGRADED" : "READY")
-                    .put("merchants", services.knowledge().merchants().size()));
+            // every dependency reported (each probe has its own timeout); a critical one down makes the node unready
+            services.dependencies().check().onComplete(ar -> {
+                var report = ar.result();
+                JsonObject body = new JsonObject().put("status", report.criticalDown() ? "UNAVAILABLE" : "READY")
+                        .put("node", node).put("merchants", services.knowledge().merchants().size());
+                if (!report.dependencies().isEmpty()) {
+                    body.put("degraded", report.anyDown()).put("dependencies", report.dependencies());
+                }
+                json(ctx, report.criticalDown() ? 503 : 200, body);
+            });
         } else if (services.loadFailure() != null) {
             json(ctx, 503, new JsonObject().put("status", "FAILED").put("error", services.loadFailure()));
         } else {

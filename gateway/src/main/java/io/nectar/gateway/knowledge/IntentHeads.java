@@ -90,6 +90,10 @@ public final class IntentHeads {
         this.settings = settings;
     }
 
+    public Settings settings() {
+        return settings;
+    }
+
     public IntentModelRegistry registry() {
         return registry;
     }
@@ -126,6 +130,16 @@ public final class IntentHeads {
      * earlier head) when the examples name fewer than two intents. Blocking.
      */
     public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames) {
+        return install(merchant, lang, examples, encoderNames, executor, settings.training());
+    }
+
+    /**
+     * As {@link #install(String, String, List, List)}, encoding through {@code via} and training with
+     * {@code training}: a retrain in the background uses an executor of its own, so shoppers' questions
+     * never queue behind a store's phrasings, and fewer fold threads.
+     */
+    public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames,
+                        EncoderExecutor via, IntentTrainer.Options training) {
         String key = merchant + ":" + lang;
         if (examples.stream().map(IntentExample::intent).distinct().count() < 2) {
             registry.unload(key);
@@ -148,7 +162,7 @@ public final class IntentHeads {
         }
         if (origin == null) {
             long t0 = System.nanoTime();
-            TrainedIntentModel model = IntentTrainer.train(examples, executor, encoderNames, settings.training());
+            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames, training);
             Path dir = registry.publish(key, model);
             origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
         }

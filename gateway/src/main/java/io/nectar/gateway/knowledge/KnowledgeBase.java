@@ -113,10 +113,18 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     private final Map<String, InstallReport> reports = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor searchPool;
     private final java.util.concurrent.atomic.LongAdder degraded = new java.util.concurrent.atomic.LongAdder();
+    private final Map<String, Object> updateLocks = new ConcurrentHashMap<>();
+    private final Map<String, Object> headLocks = new ConcurrentHashMap<>();
+    private final KnowledgeUpdater updater;
 
-    /** One merchant's serving state, replaced whole on a reload. */
-    private record Merchant(Store store, EntityExtractor extractor, LanguageIdentifier languages,
-                            Map<String, IntentHeads.Head> heads, Set<String> builtInSmallTalk) {
+    /**
+     * One merchant's serving state, replaced whole on a reload or an update.
+     *
+     * @param builtInSmallTalk ids of the built-in small-talk entries this store serves (answered only when close)
+     * @param coverage         which FAQ entries and flows the heads have not learnt yet (added or rephrased since)
+     */
+    record Merchant(Store store, EntityExtractor extractor, LanguageIdentifier languages,
+                    Map<String, IntentHeads.Head> heads, Set<String> builtInSmallTalk, IntentCoverage coverage) {
     }
 
     /**
@@ -140,6 +148,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
+        this.updater = new KnowledgeUpdater(this, encoders, index, heads, router);
     }
 
     public Ranking ranking() {
@@ -157,6 +166,14 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
      * serving state in one step. Queries see the old store or the new one. Blocking.
      */
     public InstallReport install(Store store) {
+        synchronized (updateLock(store.merchantId())) {
+            synchronized (headLock(store.merchantId())) {
+                return installLocked(store);
+            }
+        }
+    }
+
+    private InstallReport installLocked(Store store) {
         long t0 = System.nanoTime();
         String merchant = store.merchantId();
         Map<String, List<StoreIndexContent.Line>> bySpace = StoreIndexContent.lines(store, router);
@@ -175,7 +192,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
             }
         }
         Merchant m = new Merchant(store, new EntityExtractor(gazetteer(store)), languageIdentifier(store), Map.copyOf(installed),
-                SmallTalk.builtIn(store));
+                SmallTalk.builtIn(store), IntentCoverage.trainedOn(store, installed.keySet()));
         warmUp(m);
         merchants.put(merchant, m);
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -184,6 +201,50 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         InstallReport report = new InstallReport(merchant, opened.outcome(), lines, headReport, ms);
         reports.put(merchant, report);
         return report;
+    }
+
+    /** What {@link #update} did for one store. */
+    public record UpdateReport(String merchant, int embedded, int removed, boolean retraining, long millis) {
+    }
+
+    /**
+     * Applies a new version of an installed merchant's store (a merchant not installed yet is installed):
+     * only the index entries that changed are embedded and upserted, removed ones deleted, and the
+     * serving state swapped at once; the intent heads are retrained in the background, and meanwhile an
+     * entry they have not learnt is answered on its prototype's cosine ({@link KnowledgeUpdater}).
+     * Blocking (embedding the changed entries): call it from a worker thread.
+     */
+    public UpdateReport update(Store store) {
+        return updater.update(store);
+    }
+
+    /** Whether the merchant's heads have learnt its current store (no retrain waiting or running). */
+    public boolean headsCurrent(String merchantId) {
+        Merchant m = merchants.get(merchantId);
+        return m != null && m.coverage().current() && !updater.retrainer().busy(merchantId);
+    }
+
+    /** Head retrains after knowledge updates: completed, failed, and waiting or running now. */
+    public long[] retrainCounts() {
+        HeadRetrainer r = updater.retrainer();
+        return new long[]{r.completed(), r.failed(), r.waiting()};
+    }
+
+    Merchant merchant(String merchantId) {
+        return merchants.get(merchantId);
+    }
+
+    /** Replaces the merchant's serving state atomically, computed from the current one. */
+    void swap(String merchantId, java.util.function.UnaryOperator<Merchant> next) {
+        merchants.computeIfPresent(merchantId, (k, cur) -> next.apply(cur));
+    }
+
+    Object updateLock(String merchantId) {
+        return updateLocks.computeIfAbsent(merchantId, k -> new Object());
+    }
+
+    Object headLock(String merchantId) {
+        return headLocks.computeIfAbsent(merchantId, k -> new Object());
     }
 
     /** What the last {@link #install} of a merchant did, or {@code null}. */
@@ -199,7 +260,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         return List.copyOf(s);
     }
 
-    private static LanguageIdentifier languageIdentifier(Store store) {
+    static LanguageIdentifier languageIdentifier(Store store) {
         Set<Language> served = EnumSet.noneOf(Language.class);
         for (String l : languagesOf(store)) {
             Language lang = Language.fromCode(l);
@@ -218,6 +279,11 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     /** Loads what a first message would otherwise load on a search thread (lingua's models). */
     private static void warmUp(Merchant m) {
         m.languages().detect("hello, where is my order");
+    }
+
+    /** The store's index lines per encoder space (see {@link StoreIndexContent}). */
+    Map<String, List<StoreIndexContent.Line>> lines(Store store) {
+        return StoreIndexContent.lines(store, router);
     }
 
     public Store store(String merchantId) {
@@ -344,7 +410,9 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 // and gate the head's readings (decision 44): the head chose better among entries than
                 // the nearest prototype, and the higher-of-two rule let close prototypes override it.
                 confidence = cal.confidence(h.cosine());
-                if (head != null) {
+                // (an entry added or rephrased since the head was trained answers on its own until the
+                // retrained head is in: IntentCoverage)
+                if (head != null && !m.coverage().untrained(modelLang, kind.name().toLowerCase(Locale.ROOT), h.entry().target())) {
                     confidence = Math.min(confidence, GATED_CONFIDENCE);
                 }
             } else if (kind == EntryKind.FAQ && m.builtInSmallTalk().contains(h.entry().target())) {
@@ -475,6 +543,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
 
     @Override
     public void close() {
+        updater.close();
         searchPool.shutdownNow();
     }
 

@@ -107,7 +107,7 @@ final class StoreIndexContent {
      * single entry at their normalised mean (a prototype; decision 4), with every phrasing in its text for
      * the lexical side.
      */
-    private static List<IndexEntry> entries(List<Line> lines, List<float[]> vectors) {
+    static List<IndexEntry> entries(List<Line> lines, List<float[]> vectors) {
         Map<String, float[]> sums = new LinkedHashMap<>();
         Map<String, Line> firsts = new LinkedHashMap<>();
         Map<String, StringBuilder> texts = new LinkedHashMap<>();

@@ -285,6 +285,10 @@ public final class ChatConnection {
         }
         busy = true;
         MessagePipeline.Inbound m = queue.poll();
+        Store current = services.knowledge().store(store.merchantId());
+        if (current != null) {
+            store = current; // knowledge edits (merchant API) reach conversations already open
+        }
         pipeline.handle(session, store, m, context).onComplete(ar -> {
             queuedIds.remove(m.id());
             busy = false;

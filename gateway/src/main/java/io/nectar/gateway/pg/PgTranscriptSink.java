@@ -1,0 +1,133 @@
+package io.nectar.gateway.pg;
+
+import io.nectar.gateway.metrics.Counters;
+import io.nectar.gateway.metrics.GatewayMetrics;
+import io.nectar.gateway.transcript.LoggedMessage;
+import io.nectar.gateway.transcript.TranscriptSink;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Writes drained log messages to PostgreSQL, a batch in one transaction, idempotently: a message is
+ * identified by {@code (conversation_id, seq)} and written once however often it arrives; a conversation
+ * row is created or advanced (last seq, last activity, language of its newest message); a bot message with
+ * a {@code handoffReason} opens a handoff (once per message, at most one open per conversation); the
+ * newest {@code dialogue} of a conversation with an open handoff replaces the handoff's dialogue. Each
+ * step is one {@code executeBatch} (one round trip). The future succeeds only after the commit.
+ */
+public final class PgTranscriptSink implements TranscriptSink {
+
+    static final String INSERT_MESSAGE = "INSERT INTO messages (conversation_id, seq, merchant_id, role, message_id, text, intent, "
+            + "source, language, at, frame) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+            + "ON CONFLICT (conversation_id, seq) DO NOTHING";
+    static final String UPSERT_CONVERSATION = "INSERT INTO conversations AS c (id, merchant_id, created_at, updated_at, language, last_seq) "
+            + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET "
+            + "created_at = LEAST(c.created_at, EXCLUDED.created_at), "
+            + "updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at), "
+            + "language = CASE WHEN EXCLUDED.last_seq >= c.last_seq THEN COALESCE(EXCLUDED.language, c.language) ELSE c.language END, "
+            + "last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq)";
+    static final String OPEN_HANDOFF = "INSERT INTO handoffs (merchant_id, conversation_id, reason, language, opened_at, opened_seq, "
+            + "dialogue, dialogue_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT DO NOTHING";
+    static final String UPDATE_DIALOGUE = "UPDATE handoffs SET dialogue = $3, dialogue_seq = $4 WHERE conversation_id = $1 "
+            + "AND merchant_id = $2 AND closed_at IS NULL AND (dialogue_seq IS NULL OR dialogue_seq < $4)";
+
+    private final Database db;
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder rows = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
+    public PgTranscriptSink(Database db) {
+        this.db = db;
+    }
+
+    /** Registers the sink's counters. */
+    public void metrics(GatewayMetrics metrics) {
+        Counters.register(metrics, "nectar_pg_sink_batches", "Transcript batches committed to PostgreSQL", batches::sum);
+        Counters.register(metrics, "nectar_pg_sink_messages", "Messages in transcript batches committed to PostgreSQL (repeats included)", rows::sum);
+        Counters.register(metrics, "nectar_pg_sink_failures", "Transcript batches that failed (retried by the drainer)", failed::sum);
+    }
+
+    @Override
+    public Future<Void> write(List<LoggedMessage> batch) {
+        if (batch.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<LoggedMessage> ordered = new ArrayList<>(batch);
+        ordered.sort(Comparator.comparing(LoggedMessage::conversationId).thenComparingLong(LoggedMessage::seq));
+        for (LoggedMessage m : ordered) {
+            if (m.conversationId() == null || m.merchantId() == null || m.role() == null || m.seq() < 1) {
+                return Future.failedFuture(new IllegalArgumentException("a logged message needs a conversation, a merchant, a role "
+                        + "and a seq >= 1: " + m.toJson().encode()));
+            }
+        }
+        return db.inTransaction(conn -> writeAll(conn, ordered)).andThen(ar -> {
+            if (ar.succeeded()) {
+                batches.increment();
+                rows.add(batch.size());
+            } else {
+                failed.increment();
+            }
+        });
+    }
+
+    private static Future<Void> writeAll(SqlConnection conn, List<LoggedMessage> batch) {
+        List<Tuple> messages = new ArrayList<>(batch.size());
+        Map<String, Tuple> conversations = new LinkedHashMap<>();
+        Map<String, long[]> spans = new LinkedHashMap<>();      // conversation -> [min at, max at, max seq]
+        Map<String, String> languages = new LinkedHashMap<>();  // conversation -> language of its newest message
+        List<Tuple> handoffs = new ArrayList<>();
+        Map<String, Tuple> dialogues = new LinkedHashMap<>();   // conversation -> its newest dialogue
+        for (LoggedMessage m : batch) {
+            messages.add(Tuple.tuple().addString(m.conversationId()).addLong(m.seq()).addString(m.merchantId())
+                    .addString(m.role()).addString(m.messageId()).addString(m.text()).addString(m.intent())
+                    .addString(m.source()).addString(m.language()).addOffsetDateTime(time(m.at())).addValue(m.frame()));
+            long[] span = spans.computeIfAbsent(m.conversationId(), k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0});
+            span[0] = Math.min(span[0], m.at());
+            span[1] = Math.max(span[1], m.at());
+            if (m.seq() >= span[2]) {
+                span[2] = m.seq();
+                if (m.language() != null) {
+                    languages.put(m.conversationId(), m.language());
+                }
+            }
+            if (m.handoffReason() != null) {
+                handoffs.add(Tuple.tuple().addString(m.merchantId()).addString(m.conversationId()).addString(m.handoffReason())
+                        .addString(m.language()).addOffsetDateTime(time(m.at())).addLong(m.seq()).addValue(m.dialogue()));
+            }
+            if (m.dialogue() != null) {
+                dialogues.put(m.conversationId(), Tuple.tuple().addString(m.conversationId()).addString(m.merchantId())
+                        .addValue(m.dialogue()).addLong(m.seq()));
+            }
+        }
+        for (LoggedMessage m : batch) {
+            long[] span = spans.get(m.conversationId());
+            conversations.putIfAbsent(m.conversationId(), Tuple.tuple().addString(m.conversationId()).addString(m.merchantId())
+                    .addOffsetDateTime(time(span[0])).addOffsetDateTime(time(span[1]))
+                    .addString(languages.get(m.conversationId())).addLong(span[2]));
+        }
+        Future<?> f = conn.preparedQuery(INSERT_MESSAGE).executeBatch(messages)
+                .compose(r -> conn.preparedQuery(UPSERT_CONVERSATION).executeBatch(new ArrayList<>(conversations.values())));
+        if (!handoffs.isEmpty()) {
+            f = f.compose(r -> conn.preparedQuery(OPEN_HANDOFF).executeBatch(handoffs));
+        }
+        if (!dialogues.isEmpty()) {
+            f = f.compose(r -> conn.preparedQuery(UPDATE_DIALOGUE).executeBatch(new ArrayList<>(dialogues.values())));
+        }
+        return f.mapEmpty();
+    }
+
+    static OffsetDateTime time(long epochMillis) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+    }
+}
