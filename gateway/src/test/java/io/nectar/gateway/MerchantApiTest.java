@@ -39,11 +39,7 @@ class MerchantApiTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("merchant-api");
         Path demo = Files.createDirectory(dir.resolve("demo"));
-        for (String f : List.of("store.yaml", "faq.yaml", "products.yaml", "promotions.yaml", "flows.yaml", "backend.yaml")) {
-            try (InputStream in = MerchantApiTest.class.getClassLoader().getResourceAsStream("demo-store/" + f)) {
-                Files.copy(in, demo.resolve(f));
-            }
-        }
+        io.nectar.gateway.support.Stores.copyDemo(demo);
         Path tea = Files.createDirectory(dir.resolve("tea-house"));
         Files.writeString(tea.resolve("store.yaml"), "languages: [en]\napiKeySha256: " + ApiKeys.hash(TEA_KEY) + "\n");
         Files.writeString(tea.resolve("faq.jsonl"), String.join("\n",

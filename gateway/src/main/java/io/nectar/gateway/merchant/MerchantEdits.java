@@ -110,8 +110,15 @@ public final class MerchantEdits {
         }
         String file = kind == StoreDocuments.Kind.PRODUCT ? StoreReader.PRODUCTS : StoreReader.PROMOTIONS;
         byte[] bytes = new JsonArray().add(item).encode().getBytes(StandardCharsets.UTF_8);
+        // the item checked alone, in a store of the same languages with one FAQ line (a store needs one)
+        byte[] settings = new JsonObject().put("languages", new JsonArray(store.languages()))
+                .put("defaultLanguage", store.defaultLanguage()).encode().getBytes(StandardCharsets.UTF_8);
+        byte[] faq = new JsonObject().put("id", "check").put("lang", store.defaultLanguage()).put("question", "q")
+                .put("answer", "a").encode().getBytes(StandardCharsets.UTF_8);
         try {
-            StoreReader.read(name -> name.equals(file) ? Optional.of(new ByteArrayInputStream(bytes)) : Optional.empty(), "check");
+            StoreReader.read(name -> name.equals(file) ? Optional.of(new ByteArrayInputStream(bytes))
+                    : name.equals(StoreReader.STORE) ? Optional.of(new ByteArrayInputStream(settings))
+                    : name.equals(StoreReader.FAQ_JSONL) ? Optional.of(new ByteArrayInputStream(faq)) : Optional.empty(), "check");
         } catch (StoreException e) {
             throw bad("invalid " + kind.noun() + ": " + e.getMessage());
         }

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.Base64;
+import io.nectar.gateway.store.Storefront;
 
 /**
  * A merchant's store as documents: {@code store.yaml} as one JSON object (its settings), and every FAQ
@@ -65,6 +67,8 @@ public final class StoreDocuments {
     public static final String FLOW_CONFIG = "flow-config";
     /** backend.yaml. */
     public static final String BACKEND = "backend";
+    /** A file of the store's media/ folder: {@code media:<file>}, {@code {"contentType", "base64"}}. */
+    public static final String MEDIA_PREFIX = "media:";
     /** store.yaml's field with the hex SHA-256 of the merchant API key. */
     public static final String API_KEY_FIELD = "apiKeySha256";
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -134,6 +138,9 @@ public final class StoreDocuments {
         if (backend != null) {
             items.get(Kind.DOCUMENT).put(BACKEND, object(backend));
         }
+        // the media files the store names (logo, product pictures) travel with it, base64 in a document each
+        store.storefront().media().forEach((name, m) -> items.get(Kind.DOCUMENT).put(MEDIA_PREFIX + name,
+                new JsonObject().put("contentType", m.contentType()).put("base64", Base64.getEncoder().encodeToString(m.bytes()))));
         return of(store.merchantId(), settings, items);
     }
 
@@ -221,6 +228,12 @@ public final class StoreDocuments {
         if (backend != null) {
             files.put(StoreReader.BACKEND, bytes(backend.encode()));
         }
+        items.get(Kind.DOCUMENT).forEach((id, doc) -> {
+            if (id.startsWith(MEDIA_PREFIX)) {
+                files.put(Storefront.MEDIA_DIR + "/" + id.substring(MEDIA_PREFIX.length()),
+                        Base64.getDecoder().decode(doc.getString("base64", "")));
+            }
+        });
         return StoreReader.read(name -> Optional.ofNullable(files.get(name)).map(ByteArrayInputStream::new), merchantId);
     }
 

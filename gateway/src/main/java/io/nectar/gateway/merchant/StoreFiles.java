@@ -25,7 +25,8 @@ public final class StoreFiles {
     public static StoreDocuments directory(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(d)) {
-            throw new StoreException("store directory " + d + " does not exist or is not a directory");
+            throw StoreException.ofDirectory("the store directory does not exist or is not a directory. Fix: give --store "
+                    + "the path of a directory holding faq.jsonl or faq.yaml").in(d.toString());
         }
         String name = d.getFileName() == null ? "store" : d.getFileName().toString();
         try {
@@ -34,7 +35,7 @@ public final class StoreFiles {
                 return Files.isRegularFile(p) ? Optional.<InputStream>of(Files.newInputStream(p)) : Optional.empty();
             }, name);
         } catch (StoreException e) {
-            throw new StoreException(d + "/" + e.getMessage(), e);
+            throw e.in(d.toString());
         }
     }
 
@@ -45,7 +46,7 @@ public final class StoreFiles {
         try {
             return StoreDocuments.read(files, defaultMerchantId);
         } catch (StoreException e) {
-            throw new StoreException("classpath:" + folder + "/" + e.getMessage(), e);
+            throw e.in("classpath:" + folder);
         }
     }
 

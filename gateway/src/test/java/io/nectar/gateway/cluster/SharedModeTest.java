@@ -217,7 +217,7 @@ class SharedModeTest {
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toString();
         JsonObject j = new JsonObject(body);
         assertEquals("READY", j.getString("status"), body);
-        assertEquals("up", j.getJsonObject("dependencies").getString("redis"));
+        assertEquals("UP", j.getJsonObject("dependencies").getJsonObject("redis").getString("status"), body);
         assertEquals("node-a", j.getString("node"));
     }
 

@@ -239,17 +239,18 @@ class PgClusterTest {
             assertEquals(200, r.status(), r.toString());
             bodies.add(r.text());
         }
-        assertEquals(1, new JsonObject(bodies.get(0)).getJsonArray("handoffs").size(), bodies.get(0));
+        // the earlier tests' chats may have handed a conversation off too: this test looks at its own
+        assertEquals(1, ofHq1(new JsonObject(bodies.get(0))).size(), bodies.get(0));
         assertEquals(bodies.get(0), bodies.get(1));
         assertEquals(bodies.get(0), bodies.get(2));
-        JsonObject h = new JsonObject(bodies.get(0)).getJsonArray("handoffs").getJsonObject(0);
+        JsonObject h = ofHq1(new JsonObject(bodies.get(0))).get(0);
         assertEquals("hq-1", h.getString("conversationId"));
         assertEquals(2, h.getJsonArray("transcript").size());
         assertEquals("DX1001", h.getJsonObject("dialogue").getJsonObject("context").getString("order"));
 
         assertEquals(204, http.call(HttpMethod.POST, nodes.get(2).port(), "/api/agent/handoffs/hq-1/close", AGENT, null).status());
         for (Gateway g : nodes) {
-            assertEquals(0, http.get(g.port(), "/api/agent/handoffs", AGENT).json().getJsonArray("handoffs").size());
+            assertEquals(0, ofHq1(http.get(g.port(), "/api/agent/handoffs", AGENT).json()).size());
         }
         assertEquals(404, http.call(HttpMethod.POST, nodes.get(0).port(), "/api/agent/handoffs/hq-1/close", AGENT, null).status());
     }
@@ -343,5 +344,15 @@ class PgClusterTest {
             }
             assertEquals(403, http.get(g.port(), "/api/merchant/faq", KEY).status(), "the old key no longer does");
         }
+    }
+
+    private static List<JsonObject> ofHq1(JsonObject queue) {
+        List<JsonObject> out = new ArrayList<>();
+        for (Object o : queue.getJsonArray("handoffs")) {
+            if ("hq-1".equals(((JsonObject) o).getString("conversationId"))) {
+                out.add((JsonObject) o);
+            }
+        }
+        return out;
     }
 }

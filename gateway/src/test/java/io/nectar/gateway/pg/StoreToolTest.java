@@ -46,11 +46,7 @@ class StoreToolTest {
 
     static Path demoDirectory(Path tmp) throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("demo"));
-        for (String f : List.of("store.yaml", "faq.yaml", "products.yaml", "promotions.yaml", "flows.yaml", "backend.yaml")) {
-            try (InputStream in = StoreToolTest.class.getClassLoader().getResourceAsStream("demo-store/" + f)) {
-                Files.copy(in, dir.resolve(f));
-            }
-        }
+        io.nectar.gateway.support.Stores.copyDemo(dir);
         return dir;
     }
 

@@ -31,6 +31,9 @@ public final class Stores {
         if (a == null || b == null) {
             return a == b ? null : path + ": " + a + " vs " + b;
         }
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return java.util.Arrays.equals(x, y) ? null : path + ": " + x.length + " bytes vs " + y.length + " bytes";
+        }
         if (a instanceof Pattern p && b instanceof Pattern q) {
             return p.pattern().equals(q.pattern()) ? null : path + ": /" + p + "/ vs /" + q + "/";
         }
@@ -72,5 +75,21 @@ public final class Stores {
             return null;
         }
         return Objects.equals(a, b) ? null : path + ": " + a + " vs " + b;
+    }
+
+    /** Copies the bundled demo store (every file, media included) into {@code dir}; returns it. */
+    public static java.nio.file.Path copyDemo(java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path src = java.nio.file.Path.of(Stores.class.getClassLoader().getResource("demo-store").toURI());
+        try (var files = java.nio.file.Files.walk(src)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Path to = dir.resolve(src.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(f, to);
+                }
+            }
+        }
+        return dir;
     }
 }
