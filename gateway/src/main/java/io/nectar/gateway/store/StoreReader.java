@@ -167,7 +167,20 @@ public final class StoreReader {
                 store.has("greeting") ? localized(store.get("greeting"), STORE + " greeting", defaultLanguage) : Localized.EMPTY,
                 store.has("fallback") ? localized(store.get("fallback"), STORE + " fallback", defaultLanguage) : Localized.EMPTY,
                 facts, colors, new ArrayList<>(faqs.values()), products, promotions, orderIdPattern,
-                agentToken == null ? null : agentToken.strip(), flows, backend, smallTalk.asBoolean(true));
+                agentToken == null ? null : agentToken.strip(), flows, backend, smallTalk.asBoolean(true),
+                answerPrecision(store));
+    }
+
+    /** {@code answerPrecision}: a number in [0.5, 1), or NaN when absent. */
+    private static double answerPrecision(JsonNode store) {
+        JsonNode p = store.path("answerPrecision");
+        if (p.isMissingNode() || p.isNull()) {
+            return Double.NaN;
+        }
+        if (!p.isNumber() || !(p.asDouble() >= 0.5 && p.asDouble() < 1)) {
+            throw new StoreException(STORE + ": 'answerPrecision' must be a number from 0.5 to below 1 (e.g. 0.95), got " + p);
+        }
+        return p.asDouble();
     }
 
     // ---- flows.yaml ----
