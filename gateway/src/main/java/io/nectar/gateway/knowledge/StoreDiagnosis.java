@@ -70,7 +70,8 @@ public final class StoreDiagnosis {
                     ? IntentHeads.withBackground(executor, own, lang, primary,
                             router.calibration(primary).threshold() + KnowledgeBase.BACKGROUND_MARGIN)
                     : own;
-            TrainedIntentModel model = IntentTrainer.train(examples, executor, router.encodersFor(lang), options);
+            TrainedIntentModel model = IntentTrainer.train(examples, executor, router.encodersFor(lang),
+                    store.enforcesAnswerPrecision() ? options.withOosWeight(IntentHeads.BACKGROUND_WEIGHT) : options);
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
             out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault()));
         }

@@ -23,15 +23,16 @@ import java.util.TreeSet;
  * the traffic were out of scope. Held-out phrasings of a store are easier than real questions (written by the
  * same person as the phrasings the model learned), so the threshold is chosen for a stricter precision:
  * the error rate aimed at is {@link #MARGIN} × the promised one. MARGIN was chosen on CLINC150 training
- * data only: a 150-entry store of 11 phrasings each, asked its next 20 training utterances per intent; at
- * 0.6 they were answered with precision 0.932, at 0.4 with 0.947, at 0.3 with 0.964 (promised: 0.95).
+ * data only: a 150-entry store of 11 phrasings each (with the background class), asked its next 20
+ * training utterances per intent; at 0.6 they were answered with precision 0.933, at 0.4 with 0.946, at
+ * 0.3 with 0.958 (promised: 0.95).
  */
 public final class AnswerCalibration {
 
     /** Share of out-of-scope questions assumed in traffic when weighing held-out readings. */
     public static final double OUT_OF_SCOPE_SHARE = 0.2;
     /** Held-out error rate aimed at, relative to the promised one. */
-    public static final double MARGIN = 0.35;
+    public static final double MARGIN = 0.3;
     /** File of a model directory holding its held-out readings. */
     public static final String FILE = "heldout.tsv";
 

@@ -78,6 +78,11 @@ public final class IntentTrainer {
                     acceptCorrect, threads, seed, labelSmoothing, oosWeight, oosRecallWeight);
         }
 
+        public Options withOosWeight(double w) {
+            return new Options(folds, lexical, lexicalWeight, maxLexicalFeatures, learningRate, weightDecay, steps,
+                    acceptCorrect, threads, seed, labelSmoothing, w, oosRecallWeight);
+        }
+
         public Options withThreads(int n) {
             return new Options(folds, lexical, lexicalWeight, maxLexicalFeatures, learningRate, weightDecay, steps,
                     acceptCorrect, n, seed, labelSmoothing, oosWeight, oosRecallWeight);
