@@ -190,7 +190,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 IntentHeads.Head h = heads.install(merchant, lang, examples, router.encodersFor(lang), store.answerPrecision());
                 if (h != null) {
                     installed.put(lang, h);
-                    headReport.put(lang, h.origin() + "; " + (h.enforced() ? "" : "not enforced: ") + h.answer().summary());
+                    headReport.put(lang, h.origin());
+                    log.info("merchant {} head {}: {}{}", merchant, lang, h.enforced() ? "" : "not enforced: ", h.answer().summary());
                 }
             }
         }
