@@ -10,9 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The shared public datasets, read in place (never copied into the project). Location: system property
- * {@code nectar.datasets}, else environment variable {@code NECTAR_DATASETS}, else ../shared/datasets
- * from the repository root if it exists, else /work/shared/datasets.
+ * The shared public datasets, read in place (never copied into the project), found by
+ * {@link io.nectar.nlu.Datasets}.
  */
 final class Datasets {
 
@@ -22,24 +21,11 @@ final class Datasets {
     }
 
     static Path root() {
-        String p = System.getProperty("nectar.datasets", System.getenv("NECTAR_DATASETS"));
-        if (p != null && !p.isBlank()) {
-            return Path.of(p);
-        }
-        for (Path candidate : List.of(Path.of("../shared/datasets"), Path.of("../../shared/datasets"))) {
-            if (Files.isDirectory(candidate)) {
-                return candidate.toAbsolutePath().normalize();
-            }
-        }
-        return Path.of("/work/shared/datasets");
+        return io.nectar.nlu.Datasets.root();
     }
 
     static Path file(String relative) {
-        Path f = root().resolve(relative);
-        if (!Files.isRegularFile(f)) {
-            throw new IllegalStateException("dataset file " + f + " not found; set NECTAR_DATASETS to the datasets directory");
-        }
-        return f;
+        return io.nectar.nlu.Datasets.file(relative);
     }
 
     /** A labelled utterance. */

@@ -7,6 +7,7 @@ import io.nectar.gateway.store.Flow;
 import io.nectar.gateway.store.Store;
 import io.nectar.nlu.NluException;
 import io.nectar.nlu.exec.EncoderExecutor;
+import io.nectar.nlu.intent.AnswerCalibration;
 import io.nectar.nlu.intent.IntentExample;
 import io.nectar.nlu.intent.IntentModel;
 import io.nectar.nlu.intent.IntentModelInfo;
@@ -70,13 +71,30 @@ public final class IntentHeads {
      * @param threshold the probability at which the gateway accepts the head's top intent
      * @param encoders  the encoders whose vectors the head takes
      * @param origin    {@code trained} or {@code loaded} (with the version), for logs
+     * @param answer    the store's answer precision turned into the probability the head's first reading
+     *                  needs to be answered, with the held-out coverage it leaves (decision 48)
      */
-    public record Head(String key, double threshold, List<String> encoders, String origin) {
+    public record Head(String key, double threshold, List<String> encoders, String origin, AnswerCalibration.Result answer,
+                       boolean enforced) {
+        /**
+         * Whether the head is sure enough of its first reading to answer it: its out-of-scope class does not
+         * win and, when the store sets an answer precision, the reading is as probable as that asks.
+         */
+        public boolean sure(IntentResult r) {
+            return !r.outOfScopeWins() && (!enforced || r.confidence() >= answer.threshold());
+        }
+
         /** Piecewise-linear map of the head's probability to a confidence that is 0.5 at {@code threshold}. */
         public double confidence(double p) {
             return p >= threshold ? 0.5 + 0.5 * (p - threshold) / (1 - threshold) : 0.5 * p / threshold;
         }
     }
+
+    /**
+     * Loss weight of a background question in a head that enforces an answer precision (decision 48; a
+     * store's own out-of-scope examples weigh 3, decision 31): chosen on CLINC150 training questions.
+     */
+    static final double BACKGROUND_WEIGHT = 1.0;
 
     private final IntentModelRegistry registry;
     private final Path root;
@@ -114,6 +132,66 @@ public final class IntentHeads {
         return out;
     }
 
+    /**
+     * The bundled background questions of a language (ordinary questions no shop answers; docs/decisions.md
+     * 48), or none. Trained as the head's out-of-scope class, they teach it that the world is bigger than the
+     * store.
+     */
+    public static List<String> background(String lang) {
+        try (java.io.InputStream in = IntentHeads.class.getClassLoader().getResourceAsStream("background/" + lang + ".txt")) {
+            if (in == null) {
+                return List.of();
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The store's examples plus the language's background questions as out-of-scope examples, leaving out
+     * any background question that is one of the store's phrasings or whose cosine to the nearest of them
+     * (on {@code encoder}) is {@code maxCosine} or more: the store answers those. Blocking (encodes).
+     */
+    public List<IntentExample> withBackground(List<IntentExample> examples, String lang, String encoder, double maxCosine) {
+        return withBackground(executor, examples, lang, encoder, maxCosine);
+    }
+
+    /** As {@link #withBackground(List, String, String, double)}, encoding on {@code executor}. */
+    public static List<IntentExample> withBackground(EncoderExecutor executor, List<IntentExample> examples, String lang,
+                                                     String encoder, double maxCosine) {
+        List<String> bg = new ArrayList<>();
+        Set<String> own = new HashSet<>();
+        examples.forEach(e -> own.add(io.nectar.nlu.TextNormalizer.normalize(e.text())));
+        for (String b : background(lang)) {
+            if (!own.contains(io.nectar.nlu.TextNormalizer.normalize(b))) {
+                bg.add(b);
+            }
+        }
+        if (bg.isEmpty() || examples.isEmpty()) {
+            return examples;
+        }
+        List<float[]> store = executor.encodeAllBlocking(encoder, examples.stream().map(IntentExample::text).toList());
+        List<float[]> back = executor.encodeAllBlocking(encoder, bg);
+        List<IntentExample> out = new ArrayList<>(examples);
+        for (int i = 0; i < bg.size(); i++) {
+            float[] v = back.get(i);
+            double max = -1;
+            for (float[] w : store) {
+                double dot = 0;
+                for (int d = 0; d < v.length; d++) {
+                    dot += v[d] * w[d];
+                }
+                max = Math.max(max, dot);
+            }
+            if (max < maxCosine) {
+                out.add(new IntentExample(bg.get(i), IntentExample.OUT_OF_SCOPE, lang));
+            }
+        }
+        return out;
+    }
+
     /** {@code [kind, id]} of a head label, or {@code null} for a label this class did not make. */
     static String[] split(String label) {
         int colon = label.indexOf(':');
@@ -130,16 +208,27 @@ public final class IntentHeads {
      * earlier head) when the examples name fewer than two intents. Blocking.
      */
     public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames) {
-        return install(merchant, lang, examples, encoderNames, executor, settings.training());
+        return install(merchant, lang, examples, encoderNames, executor, settings.training(), Double.NaN);
     }
 
     /**
-     * As {@link #install(String, String, List, List)}, encoding through {@code via} and training with
+     * As {@link #install(String, String, List, List)}, answering at the given precision (NaN: report the
+     * coverage at the default precision without enforcing it).
+     */
+    public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames,
+                        double answerPrecision) {
+        return install(merchant, lang, examples, encoderNames, executor, settings.training(), answerPrecision);
+    }
+
+    /**
+     * As {@link #install(String, String, List, List, double)}, encoding through {@code via} and training with
      * {@code training}: a retrain in the background uses an executor of its own, so shoppers' questions
      * never queue behind a store's phrasings, and fewer fold threads.
      */
     public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames,
-                        EncoderExecutor via, IntentTrainer.Options training) {
+                        EncoderExecutor via, IntentTrainer.Options training, double answerPrecision) {
+        boolean enforced = !Double.isNaN(answerPrecision);
+        double precision = enforced ? answerPrecision : io.nectar.gateway.store.Store.DEFAULT_ANSWER_PRECISION;
         String key = merchant + ":" + lang;
         if (examples.stream().map(IntentExample::intent).distinct().count() < 2) {
             registry.unload(key);
@@ -162,14 +251,20 @@ public final class IntentHeads {
         }
         if (origin == null) {
             long t0 = System.nanoTime();
-            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames, training);
+            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames,
+                    enforced ? training.withOosWeight(BACKGROUND_WEIGHT) : training);
             Path dir = registry.publish(key, model);
             origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
         }
         IntentModel current = registry.current(key);
         prune(key, current.directory().getFileName().toString());
         double threshold = Math.max(0.02, Math.min(0.95, settings.thresholdScale() * current.info().threshold()));
-        return new Head(key, threshold, List.copyOf(encoderNames), origin);
+        AnswerCalibration.Result answer = AnswerCalibration.calibrate(current.heldOut(), precision);
+        if (enforced && !answer.reachable()) {
+            log.warn("head {}: no threshold reaches answer precision {} on held-out phrasings ({}); `ops/store check` "
+                    + "lists what to fix", key, precision, answer.summary());
+        }
+        return new Head(key, threshold, List.copyOf(encoderNames), origin, answer, enforced);
     }
 
     private boolean matches(String key, String version, String hash, List<String> encoderNames) {

@@ -99,6 +99,11 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     /** Most confidence a gated head reading keeps: below the answer boundary. */
     static final double GATED_CONFIDENCE = 0.45;
     /**
+     * A background question (decision 48) closer than the encoder's answer threshold plus this to one of the
+     * store's phrasings is left out of the head's out-of-scope class: the store answers it.
+     */
+    static final double BACKGROUND_MARGIN = 0.10;
+    /**
      * The share of a message's BM25 weight an entry must match to be answered without an encoder
      * (confidence 0.5 there; decision 42).
      */
@@ -184,10 +189,12 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         Map<String, String> headReport = new LinkedHashMap<>();
         if (ranking == Ranking.HEAD) {
             for (String lang : languagesOf(store)) {
-                IntentHeads.Head h = heads.install(merchant, lang, IntentHeads.examples(store, lang), router.encodersFor(lang));
+                List<io.nectar.nlu.intent.IntentExample> examples = headExamples(store, lang);
+                IntentHeads.Head h = heads.install(merchant, lang, examples, router.encodersFor(lang), store.answerPrecision());
                 if (h != null) {
                     installed.put(lang, h);
                     headReport.put(lang, h.origin());
+                    log.info("merchant {} head {}: {}{}", merchant, lang, h.enforced() ? "" : "not enforced: ", h.answer().summary());
                 }
             }
         }
@@ -245,6 +252,19 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
 
     Object headLock(String merchantId) {
         return headLocks.computeIfAbsent(merchantId, k -> new Object());
+    }
+
+    /**
+     * The examples a store's head for {@code lang} learns: its phrasings and flow triggers and, for a store
+     * that sets an answer precision, the background out-of-scope questions (decision 48); without it, its
+     * head is trained on its own phrasings alone.
+     */
+    List<io.nectar.nlu.intent.IntentExample> headExamples(Store store, String lang) {
+        String primary = router.encoderFor(lang);
+        return store.enforcesAnswerPrecision()
+                ? heads.withBackground(IntentHeads.examples(store, lang), lang, primary,
+                        router.calibration(primary).threshold() + BACKGROUND_MARGIN)
+                : IntentHeads.examples(store, lang);
     }
 
     /** What the last {@link #install} of a merchant did, or {@code null}. */
@@ -428,8 +448,10 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
             IntentResult r = heads.classify(head, vectors, text);
             if (r != null && !r.ranked().isEmpty()) {
                 // the head orders its readings; each one's cosine to its entry's prototype says whether
-                // it is close enough to answer. No reading ranks above the head's first (decision 44).
-                double cap = Double.MAX_VALUE;
+                // it is close enough to answer. No reading ranks above the head's first (decision 44), and
+                // none is answered unless the head is as sure as the store's answer precision asks, and
+                // sure that the question is one of the store's at all (decision 48).
+                double cap = head.sure(r) ? Double.MAX_VALUE : GATED_CONFIDENCE;
                 int rank = 0;
                 for (IntentResult.Scored s : r.ranked()) {
                     String[] kindId = IntentHeads.split(s.intent());

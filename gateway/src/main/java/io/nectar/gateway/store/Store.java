@@ -15,15 +15,34 @@ import java.util.Map;
  * @param smallTalk      whether the built-in small talk is added ({@code smallTalk: false} in store.yaml when the
  *                       merchant's own FAQ covers greetings, thanks, goodbyes and "are you a bot?")
  * @param storefront     brand colour and logo, origins allowed to embed the chat, media files
+ * @param answerPrecision how sure the bot must be before it answers from the FAQ: the share of its answers that
+ *                       should be right ({@code answerPrecision} in store.yaml); NaN when the store sets none: then
+ *                       the coverage at {@value #DEFAULT_ANSWER_PRECISION} is reported but not enforced (decision 48)
  */
 public record Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
                     String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
                     Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
                     List<Product> products, List<Promotion> promotions, String orderIdPattern,
                     String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk,
-                    Storefront storefront) {
+                    Storefront storefront, double answerPrecision) {
+
+    /** The precision reported for a store that sets none (docs/decisions.md). */
+    public static final double DEFAULT_ANSWER_PRECISION = 0.95;
+
+    /** A store that sets no answer precision and has no storefront (brand, media). */
+    public Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
+                 String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
+                 Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
+                 List<Product> products, List<Promotion> promotions, String orderIdPattern,
+                 String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk) {
+        this(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors, faqs, products,
+                promotions, orderIdPattern, agentToken, flows, backend, smallTalk, Storefront.NONE, Double.NaN);
+    }
 
     public Store {
+        if (!Double.isNaN(answerPrecision) && !(answerPrecision >= 0.5 && answerPrecision < 1)) {
+            throw new IllegalArgumentException("answerPrecision must be at least 0.5 and below 1, was " + answerPrecision);
+        }
         flows = flows == null ? FlowSet.NONE : flows;
         storefront = storefront == null ? Storefront.NONE : storefront;
         backend = backend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backend));
@@ -63,24 +82,34 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
         return null;
     }
 
+    /** Whether store.yaml sets {@code answerPrecision} (and the bot holds its answers to it). */
+    public boolean enforcesAnswerPrecision() {
+        return !Double.isNaN(answerPrecision);
+    }
+
+    /** The store's answer precision, or the default one it is reported at. */
+    public double answerPrecisionOrDefault() {
+        return enforcesAnswerPrecision() ? answerPrecision : DEFAULT_ANSWER_PRECISION;
+    }
+
     /** The store with its FAQ replaced (built-in entries added, say). */
     public Store withFaqs(List<FaqEntry> newFaqs) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend, smallTalk,
-                storefront);
+                newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend, smallTalk, storefront,
+                answerPrecision);
     }
 
     /** The store with other dialogue flows. */
     public Store withFlows(FlowSet newFlows) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
                 faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend, smallTalk,
-                storefront);
+                storefront, answerPrecision);
     }
 
     /** The store with another agent token ({@code null}: no agents). */
     public Store withAgentToken(String token) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                faqs, products, promotions, orderIdPattern, token, flows, backend, smallTalk, storefront);
+                faqs, products, promotions, orderIdPattern, token, flows, backend, smallTalk, storefront, answerPrecision);
     }
 
     /**

@@ -113,7 +113,19 @@ public final class StoreReader {
         Map<String, Object> backend = backendYaml == null ? Map.of() : plainMap(backendYaml);
         return new Store(merchant, name, defaultLanguage, languages, text(store, "currency", "CNY"), greeting, fallback,
                 facts, colors, new ArrayList<>(faqs.values()), products, promotions, orderIdPattern, agentToken, flows,
-                backend, smallTalk.asBoolean(true), Storefront.read(store, products, files));
+                backend, smallTalk.asBoolean(true), Storefront.read(store, products, files), answerPrecision(store));
+    }
+
+    /** {@code answerPrecision}: a number in [0.5, 1), or NaN when absent. */
+    private static double answerPrecision(JsonNode store) {
+        JsonNode p = store.path("answerPrecision");
+        if (p.isMissingNode() || p.isNull()) {
+            return Double.NaN;
+        }
+        if (!p.isNumber() || !(p.asDouble() >= 0.5 && p.asDouble() < 1)) {
+            throw new StoreException(STORE + ": 'answerPrecision' must be a number from 0.5 to below 1 (e.g. 0.95), got " + p);
+        }
+        return p.asDouble();
     }
 
     /** store.yaml's {@code merchant}, else the directory's name; either must be a valid id. */

@@ -72,7 +72,7 @@ public final class FaqEval {
         switch (args[0]) {
             case "build-store" -> {
                 buildStore(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(opts.getOrDefault("--per-entry", "11")),
-                        Boolean.parseBoolean(opts.getOrDefault("--small-talk", "false")));
+                        Boolean.parseBoolean(opts.getOrDefault("--small-talk", "false")), opts.get("--answer-precision"));
                 if (opts.containsKey("--tune")) {
                     writeTuning(Path.of(args[1]), Path.of(opts.get("--tune")), Integer.parseInt(opts.getOrDefault("--per-entry", "11")),
                             Integer.parseInt(opts.getOrDefault("--tune-per-entry", "20")));
@@ -120,6 +120,11 @@ public final class FaqEval {
     }
 
     static void buildStore(Path train, Path dir, int perEntry, boolean smallTalk) throws IOException {
+        buildStore(train, dir, perEntry, smallTalk, null);
+    }
+
+    /** As above; {@code answerPrecision} (a number, or null for none) goes into store.yaml. */
+    static void buildStore(Path train, Path dir, int perEntry, boolean smallTalk, String answerPrecision) throws IOException {
         Map<String, List<String>> byIntent = new LinkedHashMap<>();
         for (Question q : read(train)) {
             if (q.inScope()) {
@@ -133,7 +138,8 @@ public final class FaqEval {
                 + "languages: [en]\n"
                 + "fallback: {en: \"Sorry, I can't help with that. Shall I connect you to a human agent?\"}\n"
                 // the store's own greeting, thank_you, goodbye and are_you_a_bot entries answer small talk
-                + (smallTalk ? "" : "smallTalk: false\n"));
+                + (smallTalk ? "" : "smallTalk: false\n")
+                + (answerPrecision == null ? "" : "answerPrecision: " + Double.parseDouble(answerPrecision) + "\n"));
         try (Writer w = Files.newBufferedWriter(dir.resolve("faq.jsonl"), StandardCharsets.UTF_8)) {
             for (Map.Entry<String, List<String>> e : byIntent.entrySet()) {
                 List<String> l = e.getValue().subList(0, Math.min(perEntry, e.getValue().size()));
@@ -390,6 +396,9 @@ public final class FaqEval {
         System.out.printf("in scope: right answer %.4f, wrong answer %.4f, fallback %.4f%n", top1,
                 in == 0 ? 0 : (double) wrong / in, in == 0 ? 0 : (double) inFallback / in);
         System.out.printf("out of scope: fallback %.4f (wrong answer %.4f)%n", oosRate, oos == 0 ? 0 : 1 - oosRate);
+        int given = right + wrong + (oos - oosFallback);
+        double precision = given == 0 ? 1 : (double) right / given;
+        System.out.printf("precision of the answers given (right / all non-fallback answers, in and out of scope): %.4f%n", precision);
         System.out.printf("round trip per message (with the concurrency in flight): p50 %.1f ms, p99 %.1f ms%n",
                 pct(lat, 50) / 1000, pct(lat, 99) / 1000);
         ObjectNode o = JSON.createObjectNode();
@@ -400,6 +409,7 @@ public final class FaqEval {
         o.put("inScopeWrong", round(in == 0 ? 0 : (double) wrong / in));
         o.put("inScopeFallback", round(in == 0 ? 0 : (double) inFallback / in));
         o.put("oosFallback", round(oosRate));
+        o.put("precision", round(precision));
         o.put("p50ms", round(pct(lat, 50) / 1000));
         o.put("p99ms", round(pct(lat, 99) / 1000));
         o.put("unanswered", missing);

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (every fifth; 11 phrasings each) served by a real gateway with the default encoders and ranking, asked
  * the next 20 training utterances of each intent and the 100 out-of-scope training utterances over the
  * WebSocket, each in a conversation of its own. Reads the shared datasets in place (NECTAR_DATASETS, else
- * ../shared/datasets, else /work/shared/datasets); fails when they are missing.
+ * io.nectar.nlu.Datasets); fails when they are missing.
  * <p>
  * The floors sit a few points under what this measured when written (decision 44: 0.970 right, 0.88 of
  * out-of-scope questions to the fallback; int8 batching moves a run by a few answers). A change to the
@@ -78,15 +78,6 @@ class FaqAnswerQualityTest {
     }
 
     static Path datasets() {
-        String p = System.getProperty("nectar.datasets", System.getenv("NECTAR_DATASETS"));
-        if (p != null && !p.isBlank()) {
-            return Path.of(p);
-        }
-        for (Path candidate : List.of(Path.of("../shared/datasets"), Path.of("../../shared/datasets"))) {
-            if (Files.isDirectory(candidate)) {
-                return candidate.toAbsolutePath().normalize();
-            }
-        }
-        return Path.of("/work/shared/datasets");
+        return io.nectar.nlu.Datasets.root();
     }
 }

@@ -28,7 +28,7 @@ import java.util.Random;
  * reads the source (call it off the event loop; the engine does so before a run).
  *
  * <pre>{@code
- * Feeders.jsonl(Path.of("/work/shared/datasets/clinc150/validation.jsonl")).require("text").zipf(1.1)
+ * Feeders.jsonl(Path.of("../shared/datasets/clinc150/validation.jsonl")).require("text").zipf(1.1)
  * }</pre>
  */
 public record FeederBuilder(String name, Source source, List<String> required, Map<String, String> renames,

@@ -40,8 +40,7 @@ public final class EncoderBench {
         if (spec == null) {
             throw new IllegalArgumentException("unknown encoder " + name);
         }
-        String datasets = System.getenv().getOrDefault("NECTAR_DATASETS",
-                System.getProperty("nectar.datasets", "/work/shared/datasets"));
+        String datasets = io.nectar.nlu.Datasets.root().toString();
         List<String> texts = new ArrayList<>(new LinkedHashSet<>(IntentExample
                 .readJsonl(Path.of(datasets, "clinc150", "validation.jsonl")).stream().map(IntentExample::text).toList()));
         System.out.printf("encoder %s, %d workers (1 ONNX thread each), batch ≤ %d, %d distinct texts, %d s per phase%n",

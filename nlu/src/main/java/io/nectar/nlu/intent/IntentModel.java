@@ -77,6 +77,11 @@ public final class IntentModel implements IntentClassifier, AutoCloseable {
         return dir;
     }
 
+    /** The held-out readings saved with the model (empty for a model saved without them). Blocking file work. */
+    public java.util.List<AnswerCalibration.Reading> heldOut() {
+        return AnswerCalibration.read(dir.resolve(AnswerCalibration.FILE));
+    }
+
     @Override
     public IntentModelInfo info() {
         return info;

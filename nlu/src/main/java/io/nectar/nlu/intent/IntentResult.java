@@ -11,8 +11,20 @@ import java.util.List;
  * @param outOfScope  true when the model is not sure enough (confidence below the model's threshold, or the
  *                    out-of-scope class won): route to fallback or a human rather than answer {@code intent}
  * @param ranked      in-scope intents, most likely first (at most {@value #RANKED})
+ * @param outOfScopeProbability the probability of the model's {@value IntentExample#OUT_OF_SCOPE} class (0 when
+ *                    it has none): above {@code confidence} the model thinks the text is none of its intents
  */
-public record IntentResult(String intent, double confidence, boolean outOfScope, List<Scored> ranked) {
+public record IntentResult(String intent, double confidence, boolean outOfScope, List<Scored> ranked,
+                           double outOfScopeProbability) {
+
+    public IntentResult(String intent, double confidence, boolean outOfScope, List<Scored> ranked) {
+        this(intent, confidence, outOfScope, ranked, 0);
+    }
+
+    /** Whether the out-of-scope class beat every intent. */
+    public boolean outOfScopeWins() {
+        return outOfScopeProbability > confidence;
+    }
 
     static final int RANKED = 5;
 
@@ -44,6 +56,6 @@ public record IntentResult(String intent, double confidence, boolean outOfScope,
         }
         Scored top = ranked.get(0);
         boolean reject = top.confidence() < threshold || (oos >= 0 && probabilities[oos] > top.confidence());
-        return new IntentResult(top.intent(), top.confidence(), reject, List.copyOf(ranked));
+        return new IntentResult(top.intent(), top.confidence(), reject, List.copyOf(ranked), oos >= 0 ? probabilities[oos] : 0);
     }
 }

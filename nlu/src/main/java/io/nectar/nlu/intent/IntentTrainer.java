@@ -78,6 +78,11 @@ public final class IntentTrainer {
                     acceptCorrect, threads, seed, labelSmoothing, oosWeight, oosRecallWeight);
         }
 
+        public Options withOosWeight(double w) {
+            return new Options(folds, lexical, lexicalWeight, maxLexicalFeatures, learningRate, weightDecay, steps,
+                    acceptCorrect, threads, seed, labelSmoothing, w, oosRecallWeight);
+        }
+
         public Options withThreads(int n) {
             return new Options(folds, lexical, lexicalWeight, maxLexicalFeatures, learningRate, weightDecay, steps,
                     acceptCorrect, n, seed, labelSmoothing, oosWeight, oosRecallWeight);
@@ -179,6 +184,7 @@ public final class IntentTrainer {
         IntentModelInfo.Metrics metrics;
         int folds = n >= 2 * options.folds() ? options.folds() : 0;
         double unseenRejected = Double.NaN;
+        List<AnswerCalibration.Reading> heldOut = List.of();
         if (folds > 0) {
             int[] exampleFolds = stratifiedFolds(y, labels.size(), folds, options.seed());
             float[][] oof = outOfFoldLogits(vectors, lex, y, labels.size(), lexicon.size(), fit, exampleFolds, folds, options);
@@ -213,6 +219,7 @@ public final class IntentTrainer {
                 threshold = chooseThreshold(probs, y, labels, oosIndex, options.acceptCorrect(), options.oosRecallWeight());
             }
             metrics = heldOutMetrics(probs, y, labels, threshold, folds, 0);
+            heldOut = readings(probs, y, labels);
         } else {
             metrics = new IntentModelInfo.Metrics(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
         }
@@ -231,7 +238,19 @@ public final class IntentTrainer {
             probeDense[i] = vectors[row];
             probeTexts[i] = texts.get(row);
         }
-        return new TrainedIntentModel(info, head, lexicon, probeDense, probeTexts);
+        return new TrainedIntentModel(info, head, lexicon, probeDense, probeTexts, heldOut);
+    }
+
+    /** Every example's out-of-fold reading, for {@link AnswerCalibration}. */
+    private static List<AnswerCalibration.Reading> readings(float[][] probs, int[] y, List<String> labels) {
+        List<AnswerCalibration.Reading> out = new ArrayList<>(y.length);
+        int oos = labels.indexOf(IntentExample.OUT_OF_SCOPE);
+        for (int i = 0; i < y.length; i++) {
+            IntentResult r = IntentResult.decide(probs[i], labels, 0);
+            out.add(new AnswerCalibration.Reading(i, labels.get(y[i]), r.intent(), r.confidence(),
+                    oos >= 0 ? probs[i][oos] : 0));
+        }
+        return List.copyOf(out);
     }
 
     /** Concatenates a text's vectors in the model's encoder order. */

@@ -23,14 +23,21 @@ public final class TrainedIntentModel implements IntentClassifier {
     private final LexicalFeatures lexicon;
     private final float[][] probeDense;
     private final String[] probeTexts;
+    private final List<AnswerCalibration.Reading> heldOut;
 
     TrainedIntentModel(IntentModelInfo info, SoftmaxHead head, LexicalFeatures lexicon, float[][] probeDense,
-                       String[] probeTexts) {
+                       String[] probeTexts, List<AnswerCalibration.Reading> heldOut) {
+        this.heldOut = List.copyOf(heldOut);
         this.info = info;
         this.head = head;
         this.lexicon = lexicon;
         this.probeDense = probeDense;
         this.probeTexts = probeTexts;
+    }
+
+    /** Out-of-fold readings of the training examples (empty when there were too few to hold any out). */
+    public List<AnswerCalibration.Reading> heldOut() {
+        return heldOut;
     }
 
     @Override
@@ -75,6 +82,7 @@ public final class TrainedIntentModel implements IntentClassifier {
             Files.write(tmp.resolve(IntentModelInfo.ONNX_FILE), onnx);
             info.write(tmp.resolve(IntentModelInfo.FILE));
             lexicon.write(tmp.resolve(LexicalFeatures.FILE));
+            AnswerCalibration.write(heldOut, tmp.resolve(AnswerCalibration.FILE));
             verify(tmp);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -21,7 +21,7 @@ import java.util.Locale;
  * (recall), and how many DATE entities fall outside every gold datetime span (false alarms). Then the
  * extractor's speed on all utterances, one thread.
  * <p>
- * Run: {@code ops/bench-entities} (reads {@code $NECTAR_DATASETS/xsid}, default /work/shared/datasets).
+ * Run: {@code ops/bench-entities} (reads xsid from the datasets {@link io.nectar.nlu.Datasets} finds).
  * Prints its figures; asserts nothing.
  */
 public final class EntityBenchmark {
@@ -33,7 +33,7 @@ public final class EntityBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        String root = System.getProperty("nectar.datasets", System.getenv().getOrDefault("NECTAR_DATASETS", "/work/shared/datasets"));
+        String root = io.nectar.nlu.Datasets.root().toString();
         Path file = Path.of(root, "xsid", "validation.jsonl");
         List<Utterance> all = read(file);
         EntityExtractor x = new EntityExtractor(Gazetteer.EMPTY);
