@@ -72,7 +72,7 @@ public final class IntentHeads {
      * @param encoders  the encoders whose vectors the head takes
      * @param origin    {@code trained} or {@code loaded} (with the version), for logs
      * @param answer    the store's answer precision turned into the probability the head's first reading
-     *                  needs to be answered, with the held-out coverage it leaves (decision 48)
+     *                  needs to be answered, with the held-out coverage it leaves (decision 73)
      */
     public record Head(String key, double threshold, List<String> encoders, String origin, AnswerCalibration.Result answer,
                        boolean enforced) {
@@ -91,7 +91,7 @@ public final class IntentHeads {
     }
 
     /**
-     * Loss weight of a background question in a head that enforces an answer precision (decision 48; a
+     * Loss weight of a background question in a head that enforces an answer precision (decision 73; a
      * store's own out-of-scope examples weigh 3, decision 31): chosen on CLINC150 training questions.
      */
     static final double BACKGROUND_WEIGHT = 1.0;

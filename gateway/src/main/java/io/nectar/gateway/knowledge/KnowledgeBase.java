@@ -99,7 +99,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     /** Most confidence a gated head reading keeps: below the answer boundary. */
     static final double GATED_CONFIDENCE = 0.45;
     /**
-     * A background question (decision 48) closer than the encoder's answer threshold plus this to one of the
+     * A background question (decision 73) closer than the encoder's answer threshold plus this to one of the
      * store's phrasings is left out of the head's out-of-scope class: the store answers it.
      */
     static final double BACKGROUND_MARGIN = 0.10;
@@ -256,7 +256,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
 
     /**
      * The examples a store's head for {@code lang} learns: its phrasings and flow triggers and, for a store
-     * that sets an answer precision, the background out-of-scope questions (decision 48); without it, its
+     * that sets an answer precision, the background out-of-scope questions (decision 73); without it, its
      * head is trained on its own phrasings alone.
      */
     List<io.nectar.nlu.intent.IntentExample> headExamples(Store store, String lang) {
@@ -450,7 +450,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 // the head orders its readings; each one's cosine to its entry's prototype says whether
                 // it is close enough to answer. No reading ranks above the head's first (decision 44), and
                 // none is answered unless the head is as sure as the store's answer precision asks, and
-                // sure that the question is one of the store's at all (decision 48).
+                // sure that the question is one of the store's at all (decision 73).
                 double cap = head.sure(r) ? Double.MAX_VALUE : GATED_CONFIDENCE;
                 int rank = 0;
                 for (IntentResult.Scored s : r.ranked()) {

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * What a merchant can fix in a store's FAQ and flows so the bot answers more of its questions at the store's
- * answer precision (decision 49): cross-validates the intent head the gateway would train (held-out folds
+ * answer precision (decision 74): cross-validates the intent head the gateway would train (held-out folds
  * of the store's own phrasings), and lists the entries it confuses with each other with the phrasings it
  * misread, entries with too few phrasings, and near-duplicate entries, each with a suggestion. Shared by
  * {@code ops/store check} and the console. Blocking (encodes and trains): call it from a worker thread.

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param storefront     brand colour and logo, origins allowed to embed the chat, media files
  * @param answerPrecision how sure the bot must be before it answers from the FAQ: the share of its answers that
  *                       should be right ({@code answerPrecision} in store.yaml); NaN when the store sets none: then
- *                       the coverage at {@value #DEFAULT_ANSWER_PRECISION} is reported but not enforced (decision 48)
+ *                       the coverage at {@value #DEFAULT_ANSWER_PRECISION} is reported but not enforced (decision 73)
  */
 public record Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
                     String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
