@@ -119,6 +119,7 @@ public final class Gateway {
                     .put("status", shared.healthy() ? "UP" : "DOWN").put("subscribed", shared.channel().subscribed())));
         }
         services.actions(new io.nectar.gateway.action.ActionRunner(vertx));
+        services.dependencies().probeEvery(vertx, 1_000);
         metrics.gauge("nectar_conversations_held", "Conversations held by this node's connections (Redis) or in its memory",
                 conversations::size);
         metrics.gauge("nectar_node_draining", "1 while the node moves its shoppers away before stopping",

@@ -25,6 +25,8 @@ public final class Dependencies {
     }
 
     private final List<Check> checks = new CopyOnWriteArrayList<>();
+    private volatile Report last;
+    private volatile boolean probing;
 
     public void add(String name, boolean critical, Supplier<Future<JsonObject>> probe) {
         checks.removeIf(c -> c.name().equals(name));
@@ -33,6 +35,32 @@ public final class Dependencies {
 
     public List<Check> checks() {
         return List.copyOf(checks);
+    }
+
+    /**
+     * Probes every dependency every {@code periodMillis} in the background and keeps the last report, so
+     * readiness answers at once: a load balancer's health check has a short timeout of its own (HAProxy's
+     * defaults to its check interval), and a probe still waiting on a dependency that went away must not
+     * make every node look dead.
+     */
+    public void probeEvery(io.vertx.core.Vertx vertx, long periodMillis) {
+        vertx.setPeriodic(0, periodMillis, id -> {
+            if (probing) {
+                return;
+            }
+            probing = true;
+            check().onComplete(ar -> {
+                probing = false;
+                if (ar.succeeded()) {
+                    last = ar.result();
+                }
+            });
+        });
+    }
+
+    /** The last background report, or {@code null} before the first one (or without {@link #probeEvery}). */
+    public Report last() {
+        return last;
     }
 
     /** Runs every probe; a probe that fails counts as down. Completes when all have answered. */

@@ -82,7 +82,9 @@ public final class HttpServerVerticle extends VerticleBase {
             json(ctx, 503, new JsonObject().put("status", "DRAINING").put("node", node));
         } else if (services.isReady()) {
             // every dependency reported (each probe has its own timeout); a critical one down makes the node unready
-            services.dependencies().check().onComplete(ar -> {
+            // the last background probe (every second), so this answers at once even while a dependency hangs
+            var cached = services.dependencies().last();
+            (cached != null ? Future.succeededFuture(cached) : services.dependencies().check()).onComplete(ar -> {
                 var report = ar.result();
                 JsonObject body = new JsonObject().put("status", report.criticalDown() ? "UNAVAILABLE" : "READY")
                         .put("node", node).put("merchants", services.knowledge().merchants().size());
