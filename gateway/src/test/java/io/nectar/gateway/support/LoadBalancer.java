@@ -25,7 +25,7 @@ public final class LoadBalancer implements AutoCloseable {
         int port = freePort();
         StringBuilder cfg = new StringBuilder("""
                 global
-                    maxconn 20000
+                    maxconn 8000
                 defaults
                     mode http
                     timeout connect 2s

@@ -28,8 +28,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ScriptedShopper {
 
     /** What one shopper saw. {@code answeredTwice} counts fresh (non-duplicate) replies to an id already answered. */
+    /**
+     * What one shopper saw. {@code recoveries} holds, for every dropped connection, the milliseconds from the
+     * drop to the next reply; {@code errorFrames} counts every error frame, retried or not.
+     */
     public record Result(String name, String conversationId, Map<String, JsonObject> replies, int reconnects,
-                         int answeredTwice, List<String> problems) {
+                         int answeredTwice, List<String> problems, List<Long> recoveries, int errorFrames) {
     }
 
     private final Vertx vertx;
@@ -41,6 +45,9 @@ public final class ScriptedShopper {
     private final CompletableFuture<Result> done = new CompletableFuture<>();
     private final Map<String, JsonObject> replies = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<Long> recoveries = new ArrayList<>();
+    private long droppedAt;
+    private int errorFrames;
     private ClientWebSocket ws;
     private String conversationId;
     private long lastSeq;
@@ -104,6 +111,9 @@ public final class ScriptedShopper {
             return;
         }
         ws = null;
+        if (droppedAt == 0) {
+            droppedAt = System.nanoTime();
+        }
         Short code = socket.closeStatusCode();
         if (code != null && code == 4001) {
             finish("the conversation was taken by another connection");
@@ -128,15 +138,20 @@ public final class ScriptedShopper {
                     }
                 }
                 lastSeq = Math.max(lastSeq, f.getLong("seq", 0L));
+                if (missed != null && missed.stream().anyMatch(o -> "reply".equals(((JsonObject) o).getString("type")))) {
+                    recovered(); // a reply that came while we were away counts as the first one after the drop
+                }
                 sendCurrent(socket);
             }
             case "reply" -> {
+                recovered();
                 see(f, false);
                 if (id(next).equals(f.getString("replyTo")) && replies.containsKey(id(next))) {
                     advance(socket);
                 }
             }
             case "error" -> {
+                errorFrames++;
                 String code = f.getString("code");
                 if ("unavailable".equals(code) || "overloaded".equals(code) || "rate_limited".equals(code) || "internal".equals(code)) {
                     vertx.setTimer(200, t -> sendCurrent(ws));
@@ -146,6 +161,13 @@ public final class ScriptedShopper {
             }
             case "moved" -> problems.add("moved: " + f.encode());
             default -> lastSeq = Math.max(lastSeq, f.getLong("seq", lastSeq));
+        }
+    }
+
+    private void recovered() {
+        if (droppedAt != 0) {
+            recoveries.add((System.nanoTime() - droppedAt) / 1_000_000);
+            droppedAt = 0;
         }
     }
 
@@ -203,6 +225,7 @@ public final class ScriptedShopper {
         if (ws != null) {
             ws.close();
         }
-        done.complete(new Result(name, conversationId, Map.copyOf(replies), reconnects, answeredTwice, List.copyOf(problems)));
+        done.complete(new Result(name, conversationId, Map.copyOf(replies), reconnects, answeredTwice, List.copyOf(problems),
+                List.copyOf(recoveries), errorFrames));
     }
 }
