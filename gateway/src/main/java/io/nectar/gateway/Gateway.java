@@ -209,8 +209,13 @@ public final class Gateway {
             if (heads != null) {
                 closeables.add(heads.registry());
             }
+            // the answer cache remembers as many questions as the encoders' cache remembers vectors
             KnowledgeBase knowledge = new KnowledgeBase(executor, router, index, heads, config.ranking(),
-                    config.searchThreads(), config.searchQueue());
+                    config.searchThreads(), config.searchQueue(), config.encoderCacheSize());
+            services.metrics().counter("nectar_answer_cache_hits_total", "Questions answered from the answer cache",
+                    () -> knowledge.answerCacheCounts()[0]);
+            services.metrics().counter("nectar_answer_cache_misses_total", "Questions read in full (not in the answer cache)",
+                    () -> knowledge.answerCacheCounts()[1]);
             closeables.add(0, knowledge);
             services.metrics().counter("nectar_degraded_answers_total",
                     "Messages answered from their words alone (BM25) because the encoders' queue was full",

@@ -117,6 +117,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     private final Map<String, Merchant> merchants = new ConcurrentHashMap<>();
     private final Map<String, InstallReport> reports = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor searchPool;
+    private final AnswerCache answers;
     private final java.util.concurrent.atomic.LongAdder degraded = new java.util.concurrent.atomic.LongAdder();
     private final Map<String, Object> updateLocks = new ConcurrentHashMap<>();
     private final Map<String, Object> headLocks = new ConcurrentHashMap<>();
@@ -138,6 +139,16 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
      */
     public KnowledgeBase(EncoderExecutor encoders, EncoderRouter router, KnowledgeIndex index, IntentHeads heads,
                          Ranking ranking, int searchThreads, int searchQueue) {
+        this(encoders, router, index, heads, ranking, searchThreads, searchQueue, DEFAULT_ANSWER_CACHE);
+    }
+
+    /** Questions whose understanding is remembered when no size is given. */
+    public static final int DEFAULT_ANSWER_CACHE = 20_000;
+
+    /** @param answerCache questions whose understanding is remembered (0: none; see {@link AnswerCache}) */
+    public KnowledgeBase(EncoderExecutor encoders, EncoderRouter router, KnowledgeIndex index, IntentHeads heads,
+                         Ranking ranking, int searchThreads, int searchQueue, int answerCache) {
+        this.answers = new AnswerCache(answerCache);
         if (ranking == Ranking.HEAD && heads == null) {
             throw new IllegalArgumentException("head ranking needs intent heads");
         }
@@ -202,6 +213,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 SmallTalk.builtIn(store), IntentCoverage.trainedOn(store, installed.keySet()));
         warmUp(m);
         merchants.put(merchant, m);
+        answers.forget(merchant);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         log.info("merchant {}: index {} ({} lines: {} FAQ, {} products, {} promotions), heads {} in {} ms", merchant,
                 opened.outcome(), lines, store.faqs().size(), store.products().size(), store.promotions().size(), headReport, ms);
@@ -244,6 +256,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     /** Replaces the merchant's serving state atomically, computed from the current one. */
     void swap(String merchantId, java.util.function.UnaryOperator<Merchant> next) {
         merchants.computeIfPresent(merchantId, (k, cur) -> next.apply(cur));
+        answers.forget(merchantId);
     }
 
     Object updateLock(String merchantId) {
@@ -334,7 +347,15 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         if (m == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown merchant " + merchantId));
         }
-        return CompletableFuture.supplyAsync(() -> m.languages().detect(text).code(), searchPool)
+        // a question asked before skips everything below (AnswerCache); on a search thread like the rest
+        return CompletableFuture.supplyAsync(() -> answers.get(merchantId, m, text), searchPool)
+                .thenCompose(known -> known != null ? CompletableFuture.completedFuture(known) : read(m, text));
+    }
+
+    /** Language, vectors, search and head for a question not in the answer cache; called on a search thread. */
+    private CompletableFuture<Understanding> read(Merchant m, String text) {
+        String merchantId = m.store().merchantId();
+        return CompletableFuture.completedFuture(m.languages().detect(text).code())
                 .thenCompose(lang -> {
                     String space = router.encoderFor(lang);
                     String modelLang = lang;
@@ -364,7 +385,9 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                         for (int i = 0; i < names.size(); i++) {
                             vectors.put(names.get(i), parts.get(i).join());
                         }
-                        return rank(m, text, lang, fModelLang, fSpace, vectors);
+                        Understanding u = rank(m, text, lang, fModelLang, fSpace, vectors);
+                        answers.put(merchantId, m, text, u);
+                        return u;
                     }, searchPool);
                 });
     }
@@ -380,6 +403,11 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
             return e.getCause() instanceof NluException n && n.code() == NluException.Code.OVERLOADED;
         }
+    }
+
+    /** Questions answered from the answer cache, and those that were not. */
+    public long[] answerCacheCounts() {
+        return new long[]{answers.hits(), answers.misses()};
     }
 
     /** Messages answered from their words alone because the encoders were saturated. */

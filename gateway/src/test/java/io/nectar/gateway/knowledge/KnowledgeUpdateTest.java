@@ -156,4 +156,24 @@ class KnowledgeUpdateTest {
             assertEquals("Cards, cash and phones.", c.ask("1", "do you take credit cards?").getString("text"));
         }
     }
+
+    @Test
+    void aRepeatedQuestionIsReadOnceAndAChangedStoreReadsItAfresh() throws Exception {
+        awaitHeads();
+        long[] c0 = kb.answerCacheCounts();
+        var first = kb.understand("tea", "Can I pay with my phone at the till?").join();
+        long[] c1 = kb.answerCacheCounts();
+        assertEquals(c0[1] + 1, c1[1], "the first asking is read in full");
+        String variant = "  can I pay with my PHONE at the till？？ ";
+        var again = kb.understand("tea", variant).join();
+        long[] c2 = kb.answerCacheCounts();
+        assertEquals(c1[0] + 1, c2[0], "the same question in another case, width and punctuation is a hit");
+        assertEquals(first.intents(), again.intents());
+        assertEquals(first.answer(), again.answer());
+        assertEquals(variant, again.text(), "the understanding carries the message's own words");
+
+        kb.update(edited(put("opening", "When are you open?", List.of("opening hours", "what time do you open", "are you open on sunday"), "Every day from 9 to 21.")));
+        kb.understand("tea", "Can I pay with my phone at the till?").join();
+        assertEquals(c2[1] + 1, kb.answerCacheCounts()[1], "a changed store starts afresh");
+    }
 }
