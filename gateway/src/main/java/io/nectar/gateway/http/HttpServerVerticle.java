@@ -55,6 +55,10 @@ public final class HttpServerVerticle extends VerticleBase {
                 .setMaxWebSocketFrameSize(services.config().maxFrameBytes() * 4)
                 .setMaxWebSocketMessageSize(services.config().maxFrameBytes() * 4)
                 .setIdleTimeout(services.config().idleTimeoutSeconds())
+                // a midnight burst opens thousands of connections at once: with Vert.x's default backlog
+                // of 1,024 the overflow waits out SYN retransmits (1, 3, 7 s...). The kernel caps this
+                // at net.core.somaxconn (docs/capacity.md)
+                .setAcceptBacklog(ACCEPT_BACKLOG)
                 .setTcpNoDelay(true);
         server = vertx.createHttpServer(options)
                 .requestHandler(router)
@@ -70,6 +74,9 @@ public final class HttpServerVerticle extends VerticleBase {
                 .webSocketHandler(ws -> new ChatConnection(ws, services).start());
         return server.listen();
     }
+
+    /** Connections the kernel may queue before they are accepted (capped by net.core.somaxconn). */
+    public static final int ACCEPT_BACKLOG = 65_535;
 
     /** The port the server listens on (useful when started on port 0). */
     public int actualPort() {

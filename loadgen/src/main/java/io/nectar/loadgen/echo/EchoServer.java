@@ -47,7 +47,8 @@ public final class EchoServer {
         return vertx.deployVerticle(() -> new VerticleBase() {
                     @Override
                     public Future<?> start() {
-                        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
+                        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
+                                        .setAcceptBacklog(65_535)) // as the gateway: the same burst, the same queue
                                 .webSocketHandler(ws -> serve(ws, conversations.incrementAndGet()));
                         servers.add(server);
                         return server.listen();
