@@ -127,7 +127,7 @@ public final class ConsoleApi {
             error(ctx, 503, "missed questions need PostgreSQL (start the gateway with --pg)");
             return;
         }
-        LocalDate today = LocalDate.now(services.clock().withZone(ZoneOffset.UTC));
+        LocalDate today = LocalDate.ofInstant(services.clock().instant(), ZoneOffset.UTC);
         LocalDate from;
         LocalDate to;
         try {
