@@ -329,5 +329,6 @@
     if (!r.reminders.length) body.appendChild(node('tr')).appendChild(node('td', 'No reminders yet.'));
   }
 
+  document.body.dataset.console = 'ready';
   if (st.session && st.session.token) start();
 })();

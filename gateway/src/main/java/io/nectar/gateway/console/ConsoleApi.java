@@ -62,7 +62,14 @@ public final class ConsoleApi {
 
     /** Console routes outside the merchant API (page, sign-in). */
     public void pageRoutes(Router router) {
-        router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+        // the route also matches "/console/" (the static page itself): only the bare path is redirected
+        router.get("/console").handler(ctx -> {
+            if ("/console".equals(ctx.request().path())) {
+                ctx.redirect("/console/");
+            } else {
+                ctx.next();
+            }
+        });
         router.route("/api/console/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
         router.post("/api/console/login").handler(this::login);
         router.post("/api/console/logout").handler(this::logout);
@@ -199,8 +206,10 @@ public final class ConsoleApi {
                 .put("examples", examples).put("texts", new JsonArray(g.texts().subList(0, Math.min(50, g.texts().size()))));
         return Future.fromCompletionStage(services.knowledge().understand(store.merchantId(), g.texts().get(0)), vertx.getOrCreateContext())
                 .map(u -> {
+                    java.util.Set<String> builtIn = io.nectar.gateway.store.SmallTalk.builtIn(store);
                     for (Intent i : u.intents()) {
-                        FaqEntry f = Intent.FAQ.equals(i.kind()) ? store.faq(i.id()) : null;
+                        // the built-in small talk is no entry of the merchant's to add phrasings to
+                        FaqEntry f = Intent.FAQ.equals(i.kind()) && !builtIn.contains(i.id()) ? store.faq(i.id()) : null;
                         if (f != null && f.questions().containsKey(lang) && !f.questions().get(lang).isEmpty()) {
                             group.put("suggestion", new JsonObject().put("faq", f.id()).put("question", f.questions().get(lang).get(0))
                                     .put("confidence", Math.round(i.confidence() * 1000) / 1000.0));
