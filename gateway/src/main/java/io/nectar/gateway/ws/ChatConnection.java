@@ -243,7 +243,7 @@ public final class ChatConnection {
             send(new JsonObject().put("type", "pong").put("at", System.currentTimeMillis()));
             return;
         }
-        if (ClientEvents.TYPES.contains(type)) {
+        if (type instanceof String && ClientEvents.TYPES.contains(type)) {
             if (session == null) {
                 error(ErrorCode.BAD_EVENT, "the conversation is not open yet", replyTo);
                 return;
