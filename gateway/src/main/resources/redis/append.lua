@@ -1,12 +1,24 @@
 -- Adds a message that did not come from the conversation's own connection (an agent, a reminder):
--- the next sequence number, the window, the durable log. Returns {"OK", seq, owner node or ""} or {"NONE"}.
--- KEYS: 1 state, 2 window, 3 log
--- ARGV: 1 merchant, 2 frame, 3 log record, 4 now, 5 ttl, 6 window size
+-- the next sequence number, the window, the durable log. Returns {"OK", seq, owner node or "", epoch} or
+-- {"NONE"}, or {"DUP", seq} when the dedupe id was appended before (nothing added).
+-- KEYS: 1 state, 2 window, 3 log, 4 answered (zset: client message ids and dedupe ids)
+-- ARGV: 1 merchant, 2 frame, 3 log record, 4 now, 5 ttl, 6 window size, 7 dedupe id ("" for none), 8 answered ids kept
 local m = redis.call('HGET', KEYS[1], 'm')
 if not m or m ~= ARGV[1] then
   return {'NONE'}
 end
+if ARGV[7] ~= '' then
+  local earlier = redis.call('ZSCORE', KEYS[4], ARGV[7])
+  if earlier then
+    return {'DUP', earlier}
+  end
+end
 local s = redis.call('HINCRBY', KEYS[1], 's', 1)
+if ARGV[7] ~= '' then
+  redis.call('ZADD', KEYS[4], s, ARGV[7])
+  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -tonumber(ARGV[8]) - 1)
+  redis.call('EXPIRE', KEYS[4], ARGV[5])
+end
 redis.call('RPUSH', KEYS[2], '{"seq":' .. s .. ',' .. string.sub(ARGV[2], 2))
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[6]), -1)
 redis.call('HSET', KEYS[1], 'ua', ARGV[4])

@@ -6,7 +6,9 @@
  * draws a launcher button that opens a chat panel (full screen on a phone). The gateway is found from
  * this script's own URL; the page may be on any origin. Options (data- attributes of the script tag):
  * data-merchant (the store), data-mode="page" (the chat fills the page: the gateway's own page at /),
- * data-debug (show what the bot understood under each reply; also ?debug=1 on the page).
+ * data-debug (show what the bot understood under each reply; also ?debug=1 on the page),
+ * data-shopper (a shopper token the shop's server signed: the chat knows its signed-in shopper, for
+ * order reminders; docs/protocol.md, "Shopper tokens").
  *
  * Everything lives in a shadow root, so the shop's CSS and the widget's do not touch each other. Texts
  * from the network are only ever set with textContent. The conversation id is kept in localStorage for
@@ -26,6 +28,7 @@
   const pageParams = new URLSearchParams(location.search);
   const data = script.dataset;
   const MODE = data.mode === 'page' ? 'page' : 'launcher';
+  const SHOPPER = data.shopper || null;
   const DEBUG = (data.debug !== undefined && data.debug !== 'false') || pageParams.get('debug') === '1';
   const PING_MS = 25000;
   const BACKOFF_BASE_MS = 500;
@@ -145,6 +148,8 @@ time { display: block; margin-top: 2px; font-size: 11px; color: var(--muted); }
 .chip:hover:not(:disabled) { background: var(--accent); color: var(--on-accent); }
 .chip:disabled { border-color: var(--line); color: #a1a1aa; cursor: default; }
 .card { display: flex; gap: 10px; margin-top: 8px; padding: 8px; border: 1px solid var(--line); border-radius: 10px; background: #fff; white-space: normal; }
+.offer { margin-top: 8px; padding-top: 6px; border-top: 1px dashed var(--line); cursor: pointer; white-space: normal; }
+.offer-text { margin: 0; }
 .card img { width: 72px; height: 72px; border-radius: 8px; object-fit: cover; flex: none; background: #f4f4f5; }
 .card .body { min-width: 0; flex: 1; }
 .card h3 { margin: 0; font-size: 14px; font-weight: 600; }
@@ -630,6 +635,7 @@ textarea:disabled { background: #f4f4f5; }
     if (st.conn !== 'reconnecting') setConn('connecting');
     const stored = loadConversation();
     let url = WS_ORIGIN + '/ws/chat?merchant=' + encodeURIComponent(st.merchant) + '&lang=' + encodeURIComponent(st.lang || '');
+    if (SHOPPER) url += '&shopper=' + encodeURIComponent(SHOPPER);
     if (stored) {
       url += '&conversation=' + encodeURIComponent(stored.id);
       // after a drop within this page: what was missed comes in the welcome frame
@@ -692,6 +698,7 @@ textarea:disabled { background: #f4f4f5; }
       case 'reply': return reply(f);
       case 'error': return error(f);
       case 'agent': return agentMessage(f);
+      case 'reminder': return reminderMessage(f);
       case 'message': return shopperMessage(f);
       case 'moved': st.closeReason = 'moved'; return undefined; // the close (4001) follows
       case 'reconnect': st.attempt = 0; return undefined; // the node is going away: the close (1012) follows, then a resume
@@ -715,6 +722,29 @@ textarea:disabled { background: #f4f4f5; }
     div.setAttribute('aria-label', strings().agent);
     botArrived(f.at);
     scrollDown();
+  }
+
+  /** A reminder of an unpaid order, sent by the shop. */
+  function reminderMessage(f) {
+    if (!fresh(f)) return;
+    addMessage('bot reminder', f.text, f.at);
+    botArrived(f.at);
+    scrollDown();
+  }
+
+  /** An offer under a reply: its text and card; a click on it is reported once. */
+  function offer(parent, o) {
+    if (!o || typeof o !== 'object' || typeof o.id !== 'string') return;
+    const box = el('div', 'offer');
+    if (o.text) box.appendChild(el('p', 'offer-text', o.text));
+    if (o.card && typeof o.card === 'object') cards(box, [o.card]);
+    let clicked = false;
+    box.addEventListener('click', () => {
+      if (clicked || !st.ws || st.ws.readyState !== 1) return;
+      clicked = true;
+      st.ws.send(JSON.stringify({ type: 'offer', offer: o.id, action: 'click' }));
+    });
+    parent.insertBefore(box, parent.querySelector('time'));
   }
 
   /** This conversation's own shopper message, seen again after a resume or written in another tab. */
@@ -788,6 +818,7 @@ textarea:disabled { background: #f4f4f5; }
     saveConversation({ lang: f.language || null });
     const div = addMessage('bot', f.text, f.at);
     cards(div, f.cards);
+    offer(div, f.offer);
     chips(div, quickReplies(f));
     if (DEBUG) {
       let meta = f.source + (f.intent ? ' · ' + f.intent : '') +
@@ -806,7 +837,7 @@ textarea:disabled { background: #f4f4f5; }
     const pending = f.replyTo ? st.unanswered.get(f.replyTo) : null;
     if (!f.replyTo || !pending) {
       if (FATAL.indexOf(code) >= 0 || code === 'not_ready') { st.closeReason = code; return; } // the close follows
-      if (code === 'rate_limited') return;
+      if (code === 'rate_limited' || code === 'bad_shopper_token') return; // the chat goes on anonymously
       addMessage('err', errorText(code), false);
       return;
     }

@@ -76,9 +76,21 @@ public final class Gateway {
      * Parts a test may put in place of the real ones: where the durable log drains to and where older
      * messages are read back from (PostgreSQL otherwise). {@code null} fields keep the real part.
      */
-    public record Overrides(TranscriptSink sink, TranscriptReader reader) {
+    public record Overrides(TranscriptSink sink, TranscriptReader reader, java.time.Clock clock, long reminderPollMillis) {
         public static final Overrides NONE = new Overrides(null, null);
+
+        public Overrides(TranscriptSink sink, TranscriptReader reader) {
+            this(sink, reader, null, REMINDER_POLL_MILLIS);
+        }
+
+        /** The real parts, with the merchant side's time from {@code clock}; reminders tick every {@code pollMillis} (0: never). */
+        public static Overrides clock(java.time.Clock clock, long pollMillis) {
+            return new Overrides(null, null, clock, pollMillis);
+        }
     }
+
+    /** How often each node looks for due reminders. */
+    static final long REMINDER_POLL_MILLIS = 1_000;
 
     /** Starts a node; the future completes once it listens (not yet ready; see {@link #ready()}). */
     public static Future<Gateway> start(GatewayConfig config) {
@@ -114,6 +126,13 @@ public final class Gateway {
             conversations = memory[0];
         }
         GatewayServices services = new GatewayServices(config, metrics, conversations, desk);
+        if (overrides.clock() != null) {
+            services.clock(overrides.clock());
+        }
+        if (shared != null) {
+            services.offers().counter(io.nectar.gateway.offers.DailyCounter.redis(shared.redis(), shared.keys().prefix(),
+                    config.cluster().redisTimeout().toMillis()));
+        }
         if (shared != null) {
             services.dependencies().add("redis", true, () -> Future.succeededFuture(new io.vertx.core.json.JsonObject()
                     .put("status", shared.healthy() ? "UP" : "DOWN").put("subscribed", shared.channel().subscribed())));
@@ -209,6 +228,7 @@ public final class Gateway {
             if (heads != null) {
                 closeables.add(heads.registry());
             }
+            services.embedder(new io.nectar.gateway.console.Embedder(executor, router));
             // the answer cache remembers as many questions as the encoders' cache remembers vectors
             KnowledgeBase knowledge = new KnowledgeBase(executor, router, index, heads, config.ranking(),
                     config.searchThreads(), config.searchQueue(), config.encoderCacheSize());
@@ -231,6 +251,10 @@ public final class Gateway {
             merchantKnowledge.attach(knowledge, services.dialogue()::warmUp);
             services.merchantKnowledge(merchantKnowledge);
             startDurable();
+            if (pg != null) {
+                services.consoleSessions(new io.nectar.gateway.auth.ConsoleSessions(pg.database(), services.clock()));
+                services.reminders().start(vertx, overrides.reminderPollMillis());
+            }
             services.ready(knowledge, stores.get(0).merchantId());
             log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);
             ready.tryComplete();
@@ -324,6 +348,7 @@ public final class Gateway {
     }
 
     public Future<Void> stop() {
+        services.reminders().stop();
         Future<Void> sharedStopped = shared == null ? Future.succeededFuture() : shared.stop().recover(t -> Future.succeededFuture());
         return sharedStopped.compose(v -> vertx.close()).onComplete(ar -> {
             for (AutoCloseable c : closeables) {

@@ -36,6 +36,12 @@ public final class GatewayServices {
     private volatile PgServices pg;
     private volatile MerchantKnowledge merchantKnowledge;
     private final Dependencies dependencies = new Dependencies();
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    private final io.nectar.gateway.offers.Offers offers;
+    private final io.nectar.gateway.ratings.Ratings ratings;
+    private final io.nectar.gateway.reminders.Reminders reminders;
+    private volatile io.nectar.gateway.auth.ConsoleSessions consoleSessions;
+    private volatile io.nectar.gateway.console.Embedder embedder;
 
     GatewayServices(GatewayConfig config, GatewayMetrics metrics, ConversationStore conversations, HandoffDesk handoffs) {
         this.config = config;
@@ -43,6 +49,51 @@ public final class GatewayServices {
         this.conversations = conversations;
         this.handoffs = handoffs;
         conversations.deliveries(connections::deliver);
+        this.offers = new io.nectar.gateway.offers.Offers(this);
+        this.ratings = new io.nectar.gateway.ratings.Ratings(this);
+        this.reminders = new io.nectar.gateway.reminders.Reminders(this);
+    }
+
+    /** The node's clock for the merchant's side (reminders, offers' days, message times); a test moves it. */
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    void clock(java.time.Clock c) {
+        this.clock = c;
+    }
+
+    /** Offers made with replies, their caps and what became of them. */
+    public io.nectar.gateway.offers.Offers offers() {
+        return offers;
+    }
+
+    /** Shoppers' ratings of conversations. */
+    public io.nectar.gateway.ratings.Ratings ratings() {
+        return ratings;
+    }
+
+    /** Unpaid-order reminders. */
+    public io.nectar.gateway.reminders.Reminders reminders() {
+        return reminders;
+    }
+
+    /** Console sign-in sessions (PostgreSQL), or {@code null} without {@code --pg}. */
+    public io.nectar.gateway.auth.ConsoleSessions consoleSessions() {
+        return consoleSessions;
+    }
+
+    /** Sentence vectors for the console's grouping of missed questions; null while loading. */
+    public io.nectar.gateway.console.Embedder embedder() {
+        return embedder;
+    }
+
+    void embedder(io.nectar.gateway.console.Embedder e) {
+        this.embedder = e;
+    }
+
+    void consoleSessions(io.nectar.gateway.auth.ConsoleSessions s) {
+        this.consoleSessions = s;
     }
 
     public GatewayConfig config() {

@@ -47,6 +47,11 @@ public final class ChatSession {
         return claim.merchantId();
     }
 
+    /** The shopper a verified shopper token named, or {@code null} (anonymous). */
+    public String shopperId() {
+        return claim.shopperId();
+    }
+
     public long epoch() {
         return claim.epoch();
     }

@@ -8,6 +8,7 @@ import io.nectar.gateway.dialogue.DialogueEngine;
 import io.nectar.gateway.dialogue.Turn;
 import io.nectar.gateway.dialogue.Understanding;
 import io.nectar.gateway.error.ErrorCode;
+import io.nectar.gateway.offers.OfferPicker;
 import io.nectar.gateway.store.Store;
 import io.nectar.nlu.NluException;
 import io.vertx.core.Context;
@@ -68,7 +69,8 @@ public final class MessagePipeline {
         }
         return understand(store, m, context)
                 .compose(u -> u == null ? Future.succeededFuture(overloaded()) : converse(session, store, u)
-                        .compose(turn -> commit(session, store, m, turn)));
+                        .compose(turn -> services.offers().pick(session, store, turn)
+                                .compose(offer -> commit(session, store, m, turn, offer))));
     }
 
     Outcome duplicate(ChatSession session, Inbound m) {
@@ -124,15 +126,24 @@ public final class MessagePipeline {
         });
     }
 
-    /** Writes the answered message; the reply may be sent once this succeeds. */
-    Future<Outcome> commit(ChatSession session, Store store, Inbound m, Turn t) {
-        long now = System.currentTimeMillis();
+    /**
+     * Writes the answered message (with its offer, if any); the reply may be sent once this succeeds. The
+     * shopper's message is stamped with its arrival, the reply with now (their difference is the bot's
+     * reply time, docs/metrics.md).
+     */
+    Future<Outcome> commit(ChatSession session, Store store, Inbound m, Turn t, OfferPicker.Offer offer) {
+        long now = services.clock().millis();
+        long arrived = now - Math.max(0, (System.nanoTime() - m.arrivedNanos()) / 1_000_000);
         String conversation = session.conversationId();
-        JsonObject in = ReplyFrames.shopper(m.id(), m.text(), now);
+        JsonObject in = ReplyFrames.shopper(m.id(), m.text(), arrived);
         JsonObject out = ReplyFrames.reply(store, m.id(), t, now);
+        if (offer != null) {
+            out.put("offer", offer.toJson());
+        }
         TurnWrite write = new TurnWrite(m.id(), in,
-                ReplyFrames.shopperRecord(conversation, store.merchantId(), m.id(), m.text(), t.lang(), now, in),
-                out, ReplyFrames.replyRecord(conversation, store.merchantId(), m.id(), t, now, out),
+                ReplyFrames.shopperRecord(conversation, store.merchantId(), m.id(), m.text(), t.lang(), arrived, in)
+                        .withShopper(session.shopperId()),
+                out, ReplyFrames.replyRecord(conversation, store.merchantId(), m.id(), t, now, out).withShopper(session.shopperId()),
                 t.state().toJson(), t.lang());
         return services.conversations().commit(session.claim(), write).<Outcome>map(c -> {
             if (c.duplicate()) {
@@ -145,6 +156,9 @@ public final class MessagePipeline {
                 services.metrics().handoff(t.handoffReason());
             }
             services.metrics().replyLatency(t.source(), System.nanoTime() - m.arrivedNanos());
+            if (offer != null) {
+                services.offers().shown(session, offer, now);
+            }
             return new Reply(sent);
         }).recover(failure -> {
             if (failure instanceof StaleClaimException) {

@@ -46,6 +46,16 @@ public final class ReplyCards {
         return cards;
     }
 
+    /** A product card in {@code lang} (offers use it too). */
+    public static JsonObject productCard(Store store, Product p, String lang) {
+        return product(store, p, lang);
+    }
+
+    /** A promotion card in {@code lang}. */
+    public static JsonObject promotionCard(Store store, Promotion p, String lang) {
+        return promotion(store, p, lang);
+    }
+
     static JsonObject product(Store store, Product p, String lang) {
         String l = ReplyComposer.replyLanguage(store, p.title(), lang);
         BigDecimal price = p.price();

@@ -68,6 +68,11 @@ public final class SharedState {
                 });
     }
 
+    /** The node's Redis client. */
+    public Redis redis() {
+        return redis;
+    }
+
     public RedisConversationStore store() {
         return store;
     }

@@ -24,7 +24,22 @@ public interface ConversationStore {
      * Takes a conversation for a connection on this node. {@code conversationId} names one to resume;
      * when it is {@code null}, unknown, expired or another merchant's, a new conversation is created.
      */
-    Future<Claim> claim(String conversationId, String merchantId);
+    default Future<Claim> claim(String conversationId, String merchantId) {
+        return claim(conversationId, merchantId, null);
+    }
+
+    /**
+     * Takes a conversation for a connection of a known shopper ({@code shopperId} from a verified shopper
+     * token; {@code null}: anonymous). A conversation of another shopper is not resumed: a new one starts.
+     * The conversation becomes the shopper's latest ({@link #conversationOf}).
+     */
+    Future<Claim> claim(String conversationId, String merchantId, String shopperId);
+
+    /**
+     * The shopper's latest conversation that may still be live (claimed within the conversation time to
+     * live), or {@code null}: where a reminder for that shopper goes.
+     */
+    Future<String> conversationOf(String merchantId, String shopperId);
 
     /**
      * Commits one answered message under {@code claim}: the shopper's frame and the reply frame get the
@@ -41,7 +56,16 @@ public interface ConversationStore {
      * window for the next connect. Completes with the frame as stored (with its {@code seq}), or
      * {@code null} when there is no such conversation of that merchant.
      */
-    Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message);
+    default Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message) {
+        return append(merchantId, conversationId, message, null);
+    }
+
+    /**
+     * As {@link #append(String, String, LoggedMessage)}, once per {@code dedupeId} (remembered with the
+     * conversation's answered message ids): a second append with the same id adds nothing and completes
+     * with the frame's {@code seq} only ({@code {"seq": n, "duplicate": true}}). {@code null}: no check.
+     */
+    Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId);
 
     /** Lets go of a conversation whose connection closed, if the claim is still this one's. */
     Future<Void> release(Claim claim);

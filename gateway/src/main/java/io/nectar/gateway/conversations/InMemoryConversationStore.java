@@ -35,6 +35,7 @@ public final class InMemoryConversationStore implements ConversationStore {
         long updatedAt;
         String language;
         String dialogue;
+        String shopperId;
         final ArrayDeque<String> window = new ArrayDeque<>();
         final LinkedHashMap<String, Long> answered = new LinkedHashMap<>();
 
@@ -51,6 +52,8 @@ public final class InMemoryConversationStore implements ConversationStore {
     private final TranscriptSink sink;
     private final LongSupplier clock;
     private volatile DeliveryHandler deliveries = (c, e, f) -> { };
+    /** merchant + shopper → the shopper's latest conversation. */
+    private final Cache<String, String> shoppers;
 
     public InMemoryConversationStore(long maxConversations, Duration timeToLive, int windowMessages, TranscriptSink sink) {
         this(maxConversations, timeToLive, windowMessages, sink, System::currentTimeMillis);
@@ -63,25 +66,33 @@ public final class InMemoryConversationStore implements ConversationStore {
         this.answeredIds = Math.max(16, windowMessages);
         this.sink = sink;
         this.clock = clock;
+        this.shoppers = Caffeine.newBuilder().maximumSize(maxConversations).expireAfterWrite(timeToLive).build();
     }
 
     @Override
-    public Future<Claim> claim(String conversationId, String merchantId) {
+    public Future<Claim> claim(String conversationId, String merchantId, String shopperId) {
         long now = clock.getAsLong();
         Record r = conversationId == null ? null : records.getIfPresent(conversationId);
-        boolean resumed = r != null && r.merchantId.equals(merchantId);
+        boolean resumed = r != null && r.merchantId.equals(merchantId)
+                && (shopperId == null || r.shopperId == null || r.shopperId.equals(shopperId));
         String id = resumed ? conversationId : UUID.randomUUID().toString();
         if (!resumed) {
             r = new Record(merchantId, now);
             records.put(id, r);
         }
+        if (shopperId != null) {
+            shoppers.put(merchantId + "\u0000" + shopperId, id);
+        }
         synchronized (r) {
+            if (shopperId != null) {
+                r.shopperId = shopperId;
+            }
             r.epoch++;
             List<JsonObject> window = new ArrayList<>();
             r.window.forEach(s -> window.add(new JsonObject(s)));
             DialogueState dialogue = r.dialogue == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(r.dialogue));
             return Future.succeededFuture(new Claim(id, merchantId, r.epoch, r.seq, resumed, r.createdAt, r.language,
-                    dialogue, window, Map.copyOf(r.answered)));
+                    dialogue, window, Map.copyOf(r.answered), r.shopperId));
         }
     }
 
@@ -126,7 +137,12 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
 
     @Override
-    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message) {
+    public Future<String> conversationOf(String merchantId, String shopperId) {
+        return Future.succeededFuture(shoppers.getIfPresent(merchantId + "\u0000" + shopperId));
+    }
+
+    @Override
+    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId) {
         Record r = records.getIfPresent(conversationId);
         if (r == null || !r.merchantId.equals(merchantId)) {
             return Future.succeededFuture(null);
@@ -135,12 +151,24 @@ public final class InMemoryConversationStore implements ConversationStore {
         long epoch;
         LoggedMessage logged;
         synchronized (r) {
+            if (dedupeId != null && r.answered.containsKey(dedupeId)) {
+                return Future.succeededFuture(new JsonObject().put("seq", r.answered.get(dedupeId)).put("duplicate", true));
+            }
             long seq = ++r.seq;
+            if (dedupeId != null) {
+                r.answered.put(dedupeId, seq);
+                trim(r.answered, answeredIds);
+            }
             frame = message.frame().copy().put("seq", seq);
             push(r, frame);
             r.updatedAt = clock.getAsLong();
             epoch = r.epoch;
             logged = withSeq(message, seq);
+            if (logged.shopperId() == null && r.shopperId != null) {
+                logged = new LoggedMessage(logged.conversationId(), logged.merchantId(), logged.seq(), logged.role(), logged.messageId(),
+                        logged.text(), logged.intent(), logged.source(), logged.language(), logged.at(), logged.handoffReason(),
+                        logged.dialogue(), logged.frame(), r.shopperId);
+            }
         }
         sink.write(List.of(logged));
         deliveries.deliver(conversationId, epoch, frame);
@@ -198,6 +226,6 @@ public final class InMemoryConversationStore implements ConversationStore {
     static LoggedMessage withSeq(LoggedMessage m, long seq) {
         return new LoggedMessage(m.conversationId(), m.merchantId(), seq, m.role(), m.messageId(), m.text(), m.intent(),
                 m.source(), m.language(), m.at(), m.handoffReason(), m.dialogue(),
-                m.frame() == null ? null : m.frame().copy().put("seq", seq));
+                m.frame() == null ? null : m.frame().copy().put("seq", seq), m.shopperId());
     }
 }

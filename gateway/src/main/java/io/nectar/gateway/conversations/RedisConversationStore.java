@@ -69,25 +69,41 @@ public final class RedisConversationStore implements ConversationStore {
     }
 
     @Override
-    public Future<Claim> claim(String conversationId, String merchantId) {
-        if (conversationId == null) {
-            return create(merchantId);
+    public Future<Claim> claim(String conversationId, String merchantId, String shopperId) {
+        Future<Claim> claimed = conversationId == null ? create(merchantId, shopperId)
+                : claimScript(conversationId, merchantId, shopperId, false)
+                .compose(c -> c != null ? Future.succeededFuture(c) : create(merchantId, shopperId));
+        if (shopperId == null) {
+            return claimed;
         }
-        return claimScript(conversationId, merchantId, false)
-                .compose(c -> c != null ? Future.succeededFuture(c) : create(merchantId));
+        // the shopper's latest conversation, for reminders (another hash slot: a command of its own)
+        return claimed.compose(c -> {
+            roundTrips.increment();
+            return redis.send(Request.cmd(Command.SET).arg(keys.prefix() + "shopper:{" + merchantId + ":" + shopperId + "}")
+                            .arg(c.conversationId()).arg("EX").arg(ttlSeconds))
+                    .timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(c);
+        });
     }
 
-    private Future<Claim> create(String merchantId) {
+    @Override
+    public Future<String> conversationOf(String merchantId, String shopperId) {
+        roundTrips.increment();
+        return redis.send(Request.cmd(Command.GET).arg(keys.prefix() + "shopper:{" + merchantId + ":" + shopperId + "}"))
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(r -> r == null ? null : r.toString());
+    }
+
+    private Future<Claim> create(String merchantId, String shopperId) {
         String id = UUID.randomUUID().toString();
-        return claimScript(id, merchantId, true).compose(c -> c != null ? Future.succeededFuture(c)
+        return claimScript(id, merchantId, shopperId, true).compose(c -> c != null ? Future.succeededFuture(c)
                 : Future.failedFuture(new IllegalStateException("a new conversation could not be created")));
     }
 
-    private Future<Claim> claimScript(String id, String merchantId, boolean create) {
+    private Future<Claim> claimScript(String id, String merchantId, String shopperId, boolean create) {
         long now = clock.getAsLong();
         roundTrips.increment();
         return CLAIM.run(redis, List.of(keys.state(id), keys.window(id), keys.answered(id)),
-                List.of(merchantId, nodeId, Long.toString(now), Long.toString(ttlSeconds), create ? "1" : "0"), timeoutMillis)
+                List.of(merchantId, nodeId, Long.toString(now), Long.toString(ttlSeconds), create ? "1" : "0",
+                        shopperId == null ? "" : shopperId), timeoutMillis)
                 .map(r -> {
                     if (!"OK".equals(r.get(0).toString())) {
                         return null; // NONE or FOREIGN: not this merchant's conversation
@@ -111,7 +127,8 @@ public final class RedisConversationStore implements ConversationStore {
                     held.increment();
                     return new Claim(id, merchantId, epoch, Long.parseLong(state.getOrDefault("s", "0")), !create,
                             Long.parseLong(state.getOrDefault("ca", Long.toString(now))), state.get("l"),
-                            d == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(d)), window, answered);
+                            d == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(d)), window, answered,
+                            state.get("sh"));
                 });
     }
 
@@ -138,14 +155,20 @@ public final class RedisConversationStore implements ConversationStore {
     }
 
     @Override
-    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message) {
+    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId) {
         roundTrips.increment();
         JsonObject frame = message.frame().copy();
         frame.remove("seq");
-        return APPEND.run(redis, List.of(keys.state(conversationId), keys.window(conversationId), keys.log(conversationId)),
+        return APPEND.run(redis, List.of(keys.state(conversationId), keys.window(conversationId), keys.log(conversationId),
+                                keys.answered(conversationId)),
                         List.of(merchantId, frame.encode(), message.toJson().encode(), Long.toString(clock.getAsLong()),
-                                Long.toString(ttlSeconds), Integer.toString(windowMessages)), timeoutMillis)
+                                Long.toString(ttlSeconds), Integer.toString(windowMessages), dedupeId == null ? "" : dedupeId,
+                                Integer.toString(answeredIds)), timeoutMillis)
                 .compose(r -> {
+                    if ("DUP".equals(r.get(0).toString())) {
+                        return Future.succeededFuture(new JsonObject().put("seq", (long) Double.parseDouble(r.get(1).toString()))
+                                .put("duplicate", true));
+                    }
                     if (!"OK".equals(r.get(0).toString())) {
                         return Future.succeededFuture(null);
                     }

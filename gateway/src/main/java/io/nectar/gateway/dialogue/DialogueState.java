@@ -94,6 +94,8 @@ public final class DialogueState {
     public JsonObject handoff;
     /** Flows started so far, for instance ids. */
     public int started;
+    /** Offer rules shown in this conversation, oldest first (each at most once per conversation). */
+    public final List<String> offersShown = new ArrayList<>();
 
     public JsonObject toJson() {
         JsonArray s = new JsonArray();
@@ -102,7 +104,8 @@ public final class DialogueState {
         context.forEach(c::put);
         return new JsonObject().put("active", active == null ? null : active.toJson()).put("suspended", s)
                 .put("context", c).put("fallbacks", fallbacks).put("offer", offer)
-                .put("handoff", handoff == null ? null : handoff.copy()).put("started", started);
+                .put("handoff", handoff == null ? null : handoff.copy()).put("started", started)
+                .put("offers", new JsonArray(new ArrayList<>(offersShown)));
     }
 
     public static DialogueState fromJson(JsonObject j) {
@@ -120,6 +123,7 @@ public final class DialogueState {
         JsonObject h = j.getJsonObject("handoff");
         d.handoff = h == null ? null : h.copy();
         d.started = j.getInteger("started", 0);
+        j.getJsonArray("offers", new JsonArray()).forEach(o -> d.offersShown.add(String.valueOf(o)));
         return d;
     }
 

@@ -39,7 +39,11 @@ public enum ErrorCode {
      */
     UNAVAILABLE("unavailable", false),
     /** Something failed on our side; the message may be retried with the same id. */
-    INTERNAL("internal", false);
+    INTERNAL("internal", false),
+    /** The {@code shopper} token at connect was malformed, forged or expired: the chat goes on anonymously. */
+    BAD_SHOPPER_TOKEN("bad_shopper_token", false),
+    /** A {@code rate} or {@code offer} frame with a bad field. */
+    BAD_EVENT("bad_event", false);
 
     private final String code;
     private final boolean closesConnection;

@@ -1,7 +1,10 @@
 package io.nectar.gateway.http;
 
 import io.nectar.gateway.GatewayServices;
+import io.nectar.gateway.console.ConsoleApi;
 import io.nectar.gateway.merchant.MerchantApiHandler;
+import io.nectar.gateway.numbers.NumbersApi;
+import io.nectar.gateway.reminders.OrderEventsApi;
 import io.nectar.gateway.ws.ChatConnection;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,7 +47,14 @@ public final class HttpServerVerticle extends VerticleBase {
         AgentApiHandler agents = new AgentApiHandler(services);
         router.get("/api/agent/handoffs").handler(agents::list);
         router.post("/api/agent/handoffs/:conversationId/close").handler(agents::close);
-        new MerchantApiHandler(services).routes(router);
+        MerchantApiHandler merchants = new MerchantApiHandler(services);
+        ConsoleApi console = new ConsoleApi(vertx, services, merchants);
+        console.pageRoutes(router);
+        merchants.routes(router, r -> {
+            new OrderEventsApi(services, merchants).routes(r);
+            new NumbersApi(services, merchants).routes(r);
+            console.apiRoutes(r);
+        });
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
         HttpServerOptions options = new HttpServerOptions()

@@ -41,7 +41,8 @@ public final class MerchantApiHandler {
     private static final Map<String, StoreDocuments.Kind> KINDS = Map.of(
             "faq", StoreDocuments.Kind.FAQ,
             "products", StoreDocuments.Kind.PRODUCT,
-            "promotions", StoreDocuments.Kind.PROMOTION);
+            "promotions", StoreDocuments.Kind.PROMOTION,
+            "offers", StoreDocuments.Kind.OFFER);
 
     private final GatewayServices services;
 
@@ -51,7 +52,18 @@ public final class MerchantApiHandler {
 
     /** Adds the routes to {@code router}. */
     public void routes(Router router) {
+        routes(router, r -> { });
+    }
+
+    /**
+     * Adds the routes to {@code router}, with {@code more} (routes of other parts of the merchant API, such
+     * as order events and the numbers) mounted after the body handler and the console-session check and
+     * before the knowledge routes.
+     */
+    public void routes(Router router, java.util.function.Consumer<Router> more) {
         router.route(ROOT + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route(ROOT + "/*").handler(this::consoleSession);
+        more.accept(router);
         router.get(ROOT + "/:kind").handler(this::list);
         router.get(ROOT + "/:kind/:id").handler(this::get);
         router.put(ROOT + "/:kind/:id").handler(this::put);
@@ -177,13 +189,38 @@ public final class MerchantApiHandler {
     private StoreDocuments.Kind kind(RoutingContext ctx) {
         StoreDocuments.Kind k = KINDS.get(ctx.pathParam("kind").toLowerCase(Locale.ROOT));
         if (k == null) {
-            error(ctx, 404, "no such resource; use " + ROOT + "/faq, /products or /promotions");
+            error(ctx, 404, "no such resource; use " + ROOT + "/faq, /products, /promotions or /offers");
         }
         return k;
     }
 
-    /** The merchant the request's API key belongs to, or null after answering 401/403/503. */
-    private String authenticate(RoutingContext ctx) {
+    /** Name of the routing-context value with the merchant a console session opened. */
+    public static final String CONSOLE_MERCHANT = "nectar.console.merchant";
+
+    /**
+     * A bearer token of a console session ({@code cs_…}) opens its merchant like an API key: checked here
+     * (asynchronously, in PostgreSQL) before the route runs. Other tokens pass on to {@link #authenticate}.
+     */
+    private void consoleSession(RoutingContext ctx) {
+        String auth = ctx.request().getHeader("authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer cs_", 0, 10) || services.consoleSessions() == null) {
+            ctx.next();
+            return;
+        }
+        services.consoleSessions().merchant(auth.substring(7).strip()).onComplete(ar -> {
+            if (ar.failed()) {
+                error(ctx, 503, "sessions cannot be checked right now; retry shortly");
+            } else if (ar.result() == null) {
+                error(ctx, 403, "this console session has ended; sign in again");
+            } else {
+                ctx.put(CONSOLE_MERCHANT, ar.result());
+                ctx.next();
+            }
+        });
+    }
+
+    /** The merchant the request's API key (or console session) belongs to, or null after answering 401/403/503. */
+    public String authenticate(RoutingContext ctx) {
         MerchantKnowledge knowledge = services.merchantKnowledge();
         if (!services.isReady() || knowledge == null) {
             error(ctx, 503, "the gateway is still loading");
@@ -195,7 +232,10 @@ public final class MerchantApiHandler {
             error(ctx, 401, "send 'Authorization: Bearer <merchant API key>'");
             return null;
         }
-        String merchant = knowledge.authenticate(auth.substring(7).strip());
+        String merchant = ctx.get(CONSOLE_MERCHANT);
+        if (merchant == null) {
+            merchant = knowledge.authenticate(auth.substring(7).strip());
+        }
         if (merchant == null) {
             error(ctx, 403, "this key opens no merchant");
             return null;
@@ -208,7 +248,7 @@ public final class MerchantApiHandler {
         return merchant;
     }
 
-    private static void failed(RoutingContext ctx, Throwable t) {
+    public static void failed(RoutingContext ctx, Throwable t) {
         Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof EditRejected e) {
             error(ctx, e.status(), e.getMessage());
@@ -218,11 +258,11 @@ public final class MerchantApiHandler {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    public static void error(RoutingContext ctx, int status, String message) {
         json(ctx, status, new JsonObject().put("error", message));
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    public static void json(RoutingContext ctx, int status, JsonObject body) {
         if (ctx.response().ended()) {
             return;
         }

@@ -33,6 +33,7 @@ public final class MerchantEdits {
     private static final Set<String> PRODUCT_FIELDS = Set.of("sku", "title", "category", "description", "keywords", "price", "variants");
     private static final Set<String> PROMOTION_FIELDS = Set.of("id", "name", "description", "type", "rule", "appliesTo",
             "validFrom", "validTo");
+    private static final Set<String> OFFER_FIELDS = Set.of("id", "when", "offer", "text");
 
     private MerchantEdits() {
     }
@@ -95,6 +96,9 @@ public final class MerchantEdits {
      * products.yaml / promotions.yaml, replacing the whole item.
      */
     public static Edit putItem(StoreDocuments.Kind kind, String id, JsonObject body, Store store) {
+        if (kind == StoreDocuments.Kind.OFFER) {
+            return putOffer(id, body, store);
+        }
         String idField = kind == StoreDocuments.Kind.PRODUCT ? "sku" : "id";
         checkId(id, kind == StoreDocuments.Kind.PRODUCT ? "SKU" : kind.noun() + " id");
         unknownFields(body, kind == StoreDocuments.Kind.PRODUCT ? PRODUCT_FIELDS : PROMOTION_FIELDS, "a " + kind.noun());
@@ -123,6 +127,20 @@ public final class MerchantEdits {
             throw bad("invalid " + kind.noun() + ": " + e.getMessage());
         }
         return new Edit(kind, id, before -> item);
+    }
+
+    /** {@code PUT /api/merchant/offers/{id}}: one offer rule as in offers.yaml, checked against the store it names. */
+    static Edit putOffer(String id, JsonObject body, Store store) {
+        checkId(id, "offer id");
+        unknownFields(body, OFFER_FIELDS, "an offer rule");
+        sameId(body, "id", id);
+        JsonObject item = body.copy().put("id", id);
+        try {
+            io.nectar.gateway.store.SellingReader.checkOffer(item.encode(), store);
+        } catch (StoreException e) {
+            throw bad("invalid offer rule: " + e.getMessage());
+        }
+        return new Edit(StoreDocuments.Kind.OFFER, id, before -> item);
     }
 
     /** {@code DELETE /api/merchant/products/{sku}} and {@code /promotions/{id}}. */

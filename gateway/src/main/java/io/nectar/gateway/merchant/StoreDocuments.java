@@ -28,7 +28,7 @@ import io.nectar.gateway.store.Storefront;
 
 /**
  * A merchant's store as documents: {@code store.yaml} as one JSON object (its settings), and every FAQ
- * entry, product, promotion and flow as one JSON object in the shape of an item of its store file
+ * entry, product, promotion, offer rule and flow as one JSON object in the shape of an item of its store file
  * (docs/store-format.md), plus the flows' actions and settings and the demo backend's data as whole
  * documents. This is what PostgreSQL keeps (one row per item) and what the merchant API edits; a
  * {@link Store} is made from it by handing {@link StoreReader} files synthesised from the documents
@@ -42,6 +42,7 @@ public final class StoreDocuments {
         FAQ("faq_entries", "FAQ entry"),
         PRODUCT("products", "product"),
         PROMOTION("promotions", "promotion"),
+        OFFER("offers", "offer rule"),
         FLOW("flows", "flow"),
         /** whole documents: {@value #FLOW_CONFIG} and {@value #BACKEND} */
         DOCUMENT("store_documents", "document");
@@ -120,6 +121,8 @@ public final class StoreDocuments {
         readFaqJsonl(files, items.get(Kind.FAQ));
         list(yaml(files, StoreReader.PRODUCTS), "sku", items.get(Kind.PRODUCT));
         list(yaml(files, StoreReader.PROMOTIONS), "id", items.get(Kind.PROMOTION));
+        JsonNode offers = yaml(files, StoreReader.OFFERS);
+        list(offers != null && offers.isObject() ? offers.get("offers") : offers, "id", items.get(Kind.OFFER));
         JsonNode flows = yaml(files, StoreReader.FLOWS);
         if (flows != null) {
             list(flows.isArray() ? flows : flows.get("flows"), "id", items.get(Kind.FLOW));
@@ -218,6 +221,9 @@ public final class StoreDocuments {
         files.put(StoreReader.FAQ, bytes(new JsonArray(new ArrayList<>(items.get(Kind.FAQ).values())).encode()));
         files.put(StoreReader.PRODUCTS, bytes(new JsonArray(new ArrayList<>(items.get(Kind.PRODUCT).values())).encode()));
         files.put(StoreReader.PROMOTIONS, bytes(new JsonArray(new ArrayList<>(items.get(Kind.PROMOTION).values())).encode()));
+        if (!items.get(Kind.OFFER).isEmpty()) {
+            files.put(StoreReader.OFFERS, bytes(new JsonArray(new ArrayList<>(items.get(Kind.OFFER).values())).encode()));
+        }
         JsonObject config = items.get(Kind.DOCUMENT).get(FLOW_CONFIG);
         if (!items.get(Kind.FLOW).isEmpty() || config != null) {
             JsonObject flows = config == null ? new JsonObject() : config.copy();

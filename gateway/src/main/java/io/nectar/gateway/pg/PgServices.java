@@ -65,8 +65,10 @@ public final class PgServices implements AutoCloseable {
         }
         Database db = Database.create(vertx, config.cluster().pgUrl());
         PgServices pg = new PgServices(db);
+        String demoAdmin = io.nectar.gateway.auth.AdminPasswords.hash(io.nectar.gateway.auth.AdminAccounts.DEMO_PASSWORD);
         return db.migrate(CONNECT_PATIENCE_MS)
-                .compose(applied -> db.underStartupLock(conn -> bootstrap(conn, stores, demo)))
+                .compose(applied -> db.underStartupLock(conn -> bootstrap(conn, stores, demo)
+                        .compose(v -> io.nectar.gateway.auth.AdminAccounts.seedDemo(conn, demoAdmin))))
                 .map(v -> {
                     db.metrics(services.metrics());
                     pg.sink.metrics(services.metrics());

@@ -37,6 +37,19 @@ public final class PgTranscriptSink implements TranscriptSink {
             + "updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at), "
             + "language = CASE WHEN EXCLUDED.last_seq >= c.last_seq THEN COALESCE(EXCLUDED.language, c.language) ELSE c.language END, "
             + "last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq)";
+    /**
+     * A conversation's facts (docs/metrics.md), each idempotent so a batch written again changes nothing:
+     * its shopper, the first shopper, bot and agent message times, when it was handed off, its topic (the
+     * intent of its first bot answer from the FAQ, a product, a promotion or a flow) and whether it had a
+     * complaint (anger words).
+     */
+    static final String UPDATE_FACTS = "UPDATE conversations AS c SET shopper_id = COALESCE(c.shopper_id, $2), "
+            + "first_shopper_at = LEAST(c.first_shopper_at, $3), first_bot_at = LEAST(c.first_bot_at, $4), "
+            + "first_agent_at = LEAST(c.first_agent_at, $5), handoff_at = LEAST(c.handoff_at, $6), "
+            + "topic = CASE WHEN $7::text IS NOT NULL AND (c.topic_seq IS NULL OR $8 < c.topic_seq) THEN $7 ELSE c.topic END, "
+            + "topic_seq = CASE WHEN $7::text IS NOT NULL AND (c.topic_seq IS NULL OR $8 < c.topic_seq) THEN $8 ELSE c.topic_seq END, "
+            + "complaint = c.complaint OR $9 WHERE c.id = $1";
+    static final java.util.Set<String> TOPIC_SOURCES = java.util.Set.of("faq", "product", "promotion", "flow");
     static final String OPEN_HANDOFF = "INSERT INTO handoffs (merchant_id, conversation_id, reason, language, opened_at, opened_seq, "
             + "dialogue, dialogue_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) ON CONFLICT DO NOTHING";
     static final String UPDATE_DIALOGUE = "UPDATE handoffs SET dialogue = $3, dialogue_seq = $4 WHERE conversation_id = $1 "
@@ -88,7 +101,9 @@ public final class PgTranscriptSink implements TranscriptSink {
         Map<String, String> languages = new LinkedHashMap<>();  // conversation -> language of its newest message
         List<Tuple> handoffs = new ArrayList<>();
         Map<String, Tuple> dialogues = new LinkedHashMap<>();   // conversation -> its newest dialogue
+        Map<String, Facts> facts = new LinkedHashMap<>();
         for (LoggedMessage m : batch) {
+            facts.computeIfAbsent(m.conversationId(), k -> new Facts()).add(m);
             messages.add(Tuple.tuple().addString(m.conversationId()).addLong(m.seq()).addString(m.merchantId())
                     .addString(m.role()).addString(m.messageId()).addString(m.text()).addString(m.intent())
                     .addString(m.source()).addString(m.language()).addOffsetDateTime(time(m.at())).addValue(m.frame()));
@@ -117,7 +132,12 @@ public final class PgTranscriptSink implements TranscriptSink {
                     .addString(languages.get(m.conversationId())).addLong(span[2]));
         }
         Future<?> f = conn.preparedQuery(INSERT_MESSAGE).executeBatch(messages)
-                .compose(r -> conn.preparedQuery(UPSERT_CONVERSATION).executeBatch(new ArrayList<>(conversations.values())));
+                .compose(r -> conn.preparedQuery(UPSERT_CONVERSATION).executeBatch(new ArrayList<>(conversations.values())))
+                .compose(r -> {
+                    List<Tuple> rows = new ArrayList<>();
+                    facts.forEach((id, x) -> rows.add(x.tuple(id)));
+                    return conn.preparedQuery(UPDATE_FACTS).executeBatch(rows);
+                });
         if (!handoffs.isEmpty()) {
             f = f.compose(r -> conn.preparedQuery(OPEN_HANDOFF).executeBatch(handoffs));
         }
@@ -125,6 +145,54 @@ public final class PgTranscriptSink implements TranscriptSink {
             f = f.compose(r -> conn.preparedQuery(UPDATE_DIALOGUE).executeBatch(new ArrayList<>(dialogues.values())));
         }
         return f.mapEmpty();
+    }
+
+    /** What one batch says about a conversation's facts. */
+    private static final class Facts {
+        String shopper;
+        Long shopperAt;
+        Long botAt;
+        Long agentAt;
+        Long handoffAt;
+        String topic;
+        long topicSeq;
+        boolean complaint;
+
+        void add(LoggedMessage m) {
+            if (m.shopperId() != null && shopper == null) {
+                shopper = m.shopperId();
+            }
+            switch (m.role()) {
+                case "shopper" -> shopperAt = min(shopperAt, m.at());
+                case "bot" -> {
+                    botAt = min(botAt, m.at());
+                    if (m.intent() != null && TOPIC_SOURCES.contains(m.source()) && (topic == null || m.seq() < topicSeq)) {
+                        topic = m.intent();
+                        topicSeq = m.seq();
+                    }
+                    complaint |= "complaint".equals(m.intent());
+                }
+                case "agent" -> agentAt = min(agentAt, m.at());
+                default -> { }
+            }
+            if (m.handoffReason() != null) {
+                handoffAt = min(handoffAt, m.at());
+            }
+        }
+
+        Tuple tuple(String id) {
+            return Tuple.tuple().addString(id).addString(shopper).addOffsetDateTime(t(shopperAt)).addOffsetDateTime(t(botAt))
+                    .addOffsetDateTime(t(agentAt)).addOffsetDateTime(t(handoffAt)).addString(topic)
+                    .addLong(topic == null ? null : topicSeq).addBoolean(complaint);
+        }
+
+        private static Long min(Long a, long b) {
+            return a == null ? b : Math.min(a, b);
+        }
+
+        private static OffsetDateTime t(Long ms) {
+            return ms == null ? null : time(ms);
+        }
     }
 
     static OffsetDateTime time(long epochMillis) {

@@ -18,13 +18,14 @@ import java.util.Map;
  * @param answerPrecision how sure the bot must be before it answers from the FAQ: the share of its answers that
  *                       should be right ({@code answerPrecision} in store.yaml); NaN when the store sets none: then
  *                       the coverage at {@value #DEFAULT_ANSWER_PRECISION} is reported but not enforced (decision 73)
+ * @param selling        shopper tokens, unpaid-order reminders and offer rules ({@code offers.yaml})
  */
 public record Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
                     String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
                     Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
                     List<Product> products, List<Promotion> promotions, String orderIdPattern,
                     String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk,
-                    Storefront storefront, double answerPrecision) {
+                    Storefront storefront, double answerPrecision, Selling selling) {
 
     /** The precision reported for a store that sets none (docs/decisions.md). */
     public static final double DEFAULT_ANSWER_PRECISION = 0.95;
@@ -36,7 +37,18 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
                  List<Product> products, List<Promotion> promotions, String orderIdPattern,
                  String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk) {
         this(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors, faqs, products,
-                promotions, orderIdPattern, agentToken, flows, backend, smallTalk, Storefront.NONE, Double.NaN);
+                promotions, orderIdPattern, agentToken, flows, backend, smallTalk, Storefront.NONE, Double.NaN, Selling.NONE);
+    }
+
+    /** A store without selling settings (no shopper tokens, default reminders, no offers). */
+    public Store(String merchantId, Localized name, String defaultLanguage, List<String> languages,
+                 String currency, Localized greeting, Localized fallback, Map<String, Localized> facts,
+                 Map<String, Map<String, List<String>>> colors, List<FaqEntry> faqs,
+                 List<Product> products, List<Promotion> promotions, String orderIdPattern,
+                 String agentToken, FlowSet flows, Map<String, Object> backend, boolean smallTalk,
+                 Storefront storefront, double answerPrecision) {
+        this(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors, faqs, products,
+                promotions, orderIdPattern, agentToken, flows, backend, smallTalk, storefront, answerPrecision, Selling.NONE);
     }
 
     public Store {
@@ -45,6 +57,7 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
         }
         flows = flows == null ? FlowSet.NONE : flows;
         storefront = storefront == null ? Storefront.NONE : storefront;
+        selling = selling == null ? Selling.NONE : selling;
         backend = backend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backend));
         languages = List.copyOf(languages);
         facts = Map.copyOf(facts);
@@ -96,20 +109,20 @@ public record Store(String merchantId, Localized name, String defaultLanguage, L
     public Store withFaqs(List<FaqEntry> newFaqs) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
                 newFaqs, products, promotions, orderIdPattern, agentToken, flows, backend, smallTalk, storefront,
-                answerPrecision);
+                answerPrecision, selling);
     }
 
     /** The store with other dialogue flows. */
     public Store withFlows(FlowSet newFlows) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
                 faqs, products, promotions, orderIdPattern, agentToken, newFlows, backend, smallTalk,
-                storefront, answerPrecision);
+                storefront, answerPrecision, selling);
     }
 
     /** The store with another agent token ({@code null}: no agents). */
     public Store withAgentToken(String token) {
         return new Store(merchantId, name, defaultLanguage, languages, currency, greeting, fallback, facts, colors,
-                faqs, products, promotions, orderIdPattern, token, flows, backend, smallTalk, storefront, answerPrecision);
+                faqs, products, promotions, orderIdPattern, token, flows, backend, smallTalk, storefront, answerPrecision, selling);
     }
 
     /**

@@ -40,6 +40,7 @@ public final class StoreReader {
     public static final String PROMOTIONS = "promotions.yaml";
     public static final String FLOWS = "flows.yaml";
     public static final String BACKEND = "backend.yaml";
+    public static final String OFFERS = SellingReader.OFFERS;
     /** Actions every store has without configuring them. */
     public static final Set<String> BUILTIN_ACTIONS = FlowsReader.BUILTIN_ACTIONS;
 
@@ -113,7 +114,9 @@ public final class StoreReader {
         Map<String, Object> backend = backendYaml == null ? Map.of() : plainMap(backendYaml);
         return new Store(merchant, name, defaultLanguage, languages, text(store, "currency", "CNY"), greeting, fallback,
                 facts, colors, new ArrayList<>(faqs.values()), products, promotions, orderIdPattern, agentToken, flows,
-                backend, smallTalk.asBoolean(true), Storefront.read(store, products, files), answerPrecision(store));
+                backend, smallTalk.asBoolean(true), Storefront.read(store, products, files), answerPrecision(store),
+                SellingReader.read(store, YamlNodes.readYaml(files, OFFERS), defaultLanguage, new ArrayList<>(faqs.values()),
+                        products, promotions));
     }
 
     /** {@code answerPrecision}: a number in [0.5, 1), or NaN when absent. */

@@ -7,6 +7,7 @@ import io.nectar.gateway.chat.Welcome;
 import io.nectar.gateway.conversations.Claim;
 import io.nectar.gateway.error.ErrorCode;
 import io.nectar.gateway.knowledge.KnowledgeBase;
+import io.nectar.gateway.shoppers.ShopperTokens;
 import io.nectar.gateway.store.Store;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
@@ -52,6 +53,7 @@ public final class ChatConnection {
     private final Set<String> queuedIds = new HashSet<>();
     private Store store;
     private String requestedLanguage;
+    private String shopperProblem;
     private ChatSession session;
     private boolean busy;
     private boolean closed;
@@ -120,7 +122,15 @@ public final class ChatConnection {
             resumeId = null;
         }
         Long lastSeq = seqParam(first(params, "lastSeq"));
-        services.conversations().claim(resumeId, store.merchantId())
+        String shopperId = null;
+        String token = first(params, "shopper");
+        if (token != null && !token.isBlank()) {
+            ShopperTokens.Verdict v = ShopperTokens.verify(store.selling().shopperTokenSecret(), store.merchantId(), token.strip(),
+                    services.clock().millis());
+            shopperId = v.shopperId();
+            shopperProblem = v.problem();
+        }
+        services.conversations().claim(resumeId, store.merchantId(), shopperId)
                 .compose(claim -> missed(claim, lastSeq).map(missed -> {
                     opened(claim, missed);
                     return claim;
@@ -139,6 +149,12 @@ public final class ChatConnection {
         }
         services.connections().holds(claim.conversationId(), this);
         send(Welcome.frame(session, store, services.config(), missed, requestedLanguage));
+        if (shopperProblem != null) {
+            error(ErrorCode.BAD_SHOPPER_TOKEN, shopperProblem + "; this chat goes on without knowing the shopper", null);
+        }
+        if (claim.shopperId() != null) {
+            services.reminders().visited(store.merchantId(), claim.shopperId(), claim.conversationId());
+        }
         pump();
     }
 
@@ -227,9 +243,27 @@ public final class ChatConnection {
             send(new JsonObject().put("type", "pong").put("at", System.currentTimeMillis()));
             return;
         }
+        if (type instanceof String && ClientEvents.TYPES.contains(type)) {
+            if (session == null) {
+                error(ErrorCode.BAD_EVENT, "the conversation is not open yet", replyTo);
+                return;
+            }
+            ClientEvents.handle(services, store, session, frame).onComplete(ar -> {
+                JsonObject answer = ar.succeeded() ? ar.result() : null;
+                if (answer == null) {
+                    error(ErrorCode.INTERNAL, "the event could not be recorded; send it again", replyTo);
+                } else if ("error".equals(answer.getString("type"))) {
+                    error(ErrorCode.BAD_EVENT, answer.getString("message"), replyTo);
+                } else {
+                    send(answer);
+                }
+            });
+            return;
+        }
         if (!"message".equals(type)) {
             error(ErrorCode.UNKNOWN_TYPE, type == null ? "frame has no 'type'"
-                    : "unknown type '" + truncate(String.valueOf(type), 32) + "'; expected 'message' or 'ping'", replyTo);
+                    : "unknown type '" + truncate(String.valueOf(type), 32) + "'; expected 'message', 'rate', 'offer' or 'ping'",
+                    replyTo);
             return;
         }
         if (idValue != null && replyTo == null) {

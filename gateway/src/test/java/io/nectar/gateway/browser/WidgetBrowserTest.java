@@ -136,13 +136,16 @@ class WidgetBrowserTest {
             assertTrue(((Number) w.eval("R.querySelector('.card.product img').naturalWidth")).intValue() > 0, "the picture loads");
             assertEquals("经典系带真皮皮鞋", w.text("R.querySelector('.card.product h3').textContent"));
             assertEquals("¥459.00", w.text("R.querySelector('.card.product .price').textContent"));
-            assertEquals(List.of("红色", "棕色", "黑色"), w.list("[...R.querySelectorAll('.card.product li .color')].map(e => e.textContent)"));
+            assertEquals(List.of("红色", "棕色", "黑色"), w.list("[...R.querySelectorAll('.msg > .card.product li .color')].map(e => e.textContent)"));
             assertEquals(List.of("39", "40", "41", "42", "43", "44"),
-                    w.list("[...R.querySelectorAll('.card.product li')][0].querySelectorAll('.size.out').length === 6"
-                            + " ? [...R.querySelectorAll('.card.product li')][2].querySelectorAll('.size:not(.out)').length === 6"
-                            + " && [...[...R.querySelectorAll('.card.product li')][2].querySelectorAll('.size')].map(e => e.textContent) : null"));
+                    w.list("[...R.querySelectorAll('.msg > .card.product li')][0].querySelectorAll('.size.out').length === 6"
+                            + " ? [...R.querySelectorAll('.msg > .card.product li')][2].querySelectorAll('.size:not(.out)').length === 6"
+                            + " && [...[...R.querySelectorAll('.msg > .card.product li')][2].querySelectorAll('.size')].map(e => e.textContent) : null"));
             assertEquals("https://stride-demo.example/products/sh-ls-001", w.text("R.querySelector('.card.product a').href"));
             assertEquals("_blank", w.text("R.querySelector('.card.product a').target"));
+            // the store's offer rule for these shoes: a tin of polish, under the answer (offers.yaml)
+            assertEquals("鞋油（黑色/棕色/无色）", w.text("R.querySelector('.offer .card.product h3').textContent"));
+            assertTrue(w.text("R.querySelector('.offer .offer-text').textContent").contains("鞋油"));
             assertEquals("查看商品", w.text("R.querySelector('.card.product a').textContent"));
 
             // a promotion card

@@ -33,6 +33,7 @@ class StoreDocumentsTest {
         assertSameStore(files, docs.toStore());
         assertEquals(49, docs.items(StoreDocuments.Kind.FAQ).size());
         assertEquals(29, docs.items(StoreDocuments.Kind.PRODUCT).size());
+        assertEquals(3, docs.items(StoreDocuments.Kind.OFFER).size());
         assertEquals(files.flows().flows().size(), docs.items(StoreDocuments.Kind.FLOW).size());
         assertNotNull(docs.item(StoreDocuments.Kind.DOCUMENT, StoreDocuments.FLOW_CONFIG));
         assertNotNull(docs.item(StoreDocuments.Kind.DOCUMENT, StoreDocuments.BACKEND));
@@ -42,6 +43,7 @@ class StoreDocumentsTest {
                 StoreDocuments.Kind.FAQ, reparse(docs, StoreDocuments.Kind.FAQ, "id"),
                 StoreDocuments.Kind.PRODUCT, reparse(docs, StoreDocuments.Kind.PRODUCT, "sku"),
                 StoreDocuments.Kind.PROMOTION, reparse(docs, StoreDocuments.Kind.PROMOTION, "id"),
+                StoreDocuments.Kind.OFFER, reparse(docs, StoreDocuments.Kind.OFFER, "id"),
                 StoreDocuments.Kind.FLOW, reparse(docs, StoreDocuments.Kind.FLOW, "id"),
                 StoreDocuments.Kind.DOCUMENT, documents(docs)));
         assertSameStore(files, copy.toStore());

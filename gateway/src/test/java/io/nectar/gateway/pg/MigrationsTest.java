@@ -64,7 +64,8 @@ class MigrationsTest {
             }
             // every table of the schema is there
             for (String table : List.of("merchants", "faq_entries", "products", "promotions", "flows", "store_documents",
-                    "conversations", "messages", "handoffs", "order_events")) {
+                    "conversations", "messages", "handoffs", "order_events", "offers", "offer_events", "ratings", "reminders",
+                    "console_admins", "console_sessions")) {
                 Row r = Await.result(one.pool().query("SELECT to_regclass('public." + table + "') IS NOT NULL AS present").execute())
                         .iterator().next();
                 assertTrue(r.getBoolean("present"), table);

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the WebSocket of every node, the shared handoff queue, a lost notification, and a server restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PgClusterTest {
+public class PgClusterTest {
 
     static final String KEY = "demo-merchant-key-change-me";
     static final String AGENT = "demo-agent-token-change-me";
@@ -77,7 +77,7 @@ class PgClusterTest {
     }
 
     /** A node's data directory, with the intent heads and index snapshots earlier tests left (so it loads, not trains). */
-    static void seed(Path data) throws IOException {
+    public static void seed(Path data) throws IOException {
         Files.createDirectories(data);
         Path shared = Path.of(System.getenv().getOrDefault("NECTAR_DATA_DIR", "target/data"));
         if (!Files.isDirectory(shared)) {
@@ -120,7 +120,7 @@ class PgClusterTest {
     @Test
     @Order(1)
     void nodesStartingTogetherMigrateAndImportTheDemoStoreOnce() throws Exception {
-        assertEquals(1, count("SELECT count(*) FROM schema_migrations"));
+        assertEquals(Migrations.available().size(), count("SELECT count(*) FROM schema_migrations"));
         assertEquals(1, count("SELECT count(*) FROM merchants"));
         assertEquals(1, count("SELECT version FROM merchants WHERE id = 'demo'"), "imported once");
         assertEquals(49, count("SELECT count(*) FROM faq_entries WHERE merchant_id = 'demo' AND NOT deleted"));
