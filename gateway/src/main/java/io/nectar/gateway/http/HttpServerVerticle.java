@@ -85,6 +85,9 @@ public final class HttpServerVerticle extends VerticleBase {
         return server.listen();
     }
 
+    /** How long readiness waits for a fresh probe before it answers with the last background one. */
+    static final long READY_PROBE_MILLIS = 300;
+
     /** Connections the kernel may queue before they are accepted (capped by net.core.somaxconn). */
     public static final int ACCEPT_BACKLOG = 65_535;
 
@@ -99,9 +102,12 @@ public final class HttpServerVerticle extends VerticleBase {
             json(ctx, 503, new JsonObject().put("status", "DRAINING").put("node", node));
         } else if (services.isReady()) {
             // every dependency reported (each probe has its own timeout); a critical one down makes the node unready
-            // the last background probe (every second), so this answers at once even while a dependency hangs
+            // a fresh probe when it answers within READY_PROBE_MILLIS, else the last background one (every
+            // second): a load balancer's short check timeout never sees a dependency that hangs (decision 83)
             var cached = services.dependencies().last();
-            (cached != null ? Future.succeededFuture(cached) : services.dependencies().check()).onComplete(ar -> {
+            var fresh = services.dependencies().check();
+            (cached == null ? fresh : fresh.timeout(READY_PROBE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .recover(t -> Future.succeededFuture(cached))).onComplete(ar -> {
                 var report = ar.result();
                 JsonObject body = new JsonObject().put("status", report.criticalDown() ? "UNAVAILABLE" : "READY")
                         .put("node", node).put("merchants", services.knowledge().merchants().size());
