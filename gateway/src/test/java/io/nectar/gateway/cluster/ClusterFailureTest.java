@@ -178,6 +178,11 @@ class ClusterFailureTest {
                 assertEquals(4, r.replies().size(), r.name() + " got " + r.replies().keySet());
                 done.add(r);
             }
+            // the lag gauge is refreshed every 5 s
+            long seen = System.currentTimeMillis() + 12_000;
+            while (maxMetric("nectar_drain_lag_entries") == 0 && System.currentTimeMillis() < seen) {
+                Thread.sleep(250);
+            }
             assertTrue(maxMetric("nectar_drain_lag_entries") > 0, "entries wait in Redis meanwhile");
         } finally {
             TestServers.pg("start");
