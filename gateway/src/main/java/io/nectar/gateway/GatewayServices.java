@@ -35,6 +35,7 @@ public final class GatewayServices {
     private volatile String defaultMerchant;
     private volatile PgServices pg;
     private volatile MerchantKnowledge merchantKnowledge;
+    private volatile io.nectar.gateway.chat.ConversationEvents conversationEvents = io.nectar.gateway.chat.ConversationEvents.NONE;
     private final Dependencies dependencies = new Dependencies();
 
     GatewayServices(GatewayConfig config, GatewayMetrics metrics, ConversationStore conversations, HandoffDesk handoffs) {
@@ -120,6 +121,15 @@ public final class GatewayServices {
 
     void merchantKnowledge(MerchantKnowledge k) {
         this.merchantKnowledge = k;
+    }
+
+    /** Who hears of committed shopper messages (the agents' workbench); never null. */
+    public io.nectar.gateway.chat.ConversationEvents conversationEvents() {
+        return conversationEvents;
+    }
+
+    public void conversationEvents(io.nectar.gateway.chat.ConversationEvents events) {
+        this.conversationEvents = events;
     }
 
     /** The external services this node depends on, as {@code /health/ready} reports them. */
