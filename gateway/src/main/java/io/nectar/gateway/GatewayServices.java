@@ -36,6 +36,7 @@ public final class GatewayServices {
     private volatile PgServices pg;
     private volatile MerchantKnowledge merchantKnowledge;
     private volatile io.nectar.gateway.chat.ConversationEvents conversationEvents = io.nectar.gateway.chat.ConversationEvents.NONE;
+    private volatile io.nectar.gateway.workbench.Workbench workbench;
     private final Dependencies dependencies = new Dependencies();
 
     GatewayServices(GatewayConfig config, GatewayMetrics metrics, ConversationStore conversations, HandoffDesk handoffs) {
@@ -130,6 +131,16 @@ public final class GatewayServices {
 
     public void conversationEvents(io.nectar.gateway.chat.ConversationEvents events) {
         this.conversationEvents = events;
+    }
+
+    /** The agents' workbench, or {@code null} while the node loads. */
+    public io.nectar.gateway.workbench.Workbench workbench() {
+        return workbench;
+    }
+
+    public void workbench(io.nectar.gateway.workbench.Workbench w) {
+        this.workbench = w;
+        this.conversationEvents = w;
     }
 
     /** The external services this node depends on, as {@code /health/ready} reports them. */
