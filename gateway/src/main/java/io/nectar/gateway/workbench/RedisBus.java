@@ -80,6 +80,16 @@ public final class RedisBus implements WorkbenchBus {
                 .onFailure(t -> log.debug("workbench event not published: {}", t.toString()));
     }
 
+    /** Announced on the channel at once, so no node waits for its next renewal to publish the merchant's events. */
+    @Override
+    public void watching(String merchant) {
+        publisher.send(Request.cmd(sharded ? Command.SPUBLISH : Command.PUBLISH).arg(channel)
+                        .arg(new JsonObject().put("m", merchant).put("online", true).encode()))
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .onFailure(t -> log.debug("workbench announcement not published: {}", t.toString()));
+        renew();
+    }
+
     @Override
     public boolean watched(String merchant) {
         return everywhere.contains(merchant) || local.get().contains(merchant);
@@ -138,6 +148,12 @@ public final class RedisBus implements WorkbenchBus {
         if ("message".equals(kind) || "smessage".equals(kind)) {
             try {
                 JsonObject m = new JsonObject(r.get(2).toString());
+                if (m.getBoolean("online", false)) {
+                    Set<String> all = new HashSet<>(everywhere);
+                    all.add(m.getString("m"));
+                    everywhere = all;
+                    return;
+                }
                 Receiver rc = receiver;
                 if (rc != null) {
                     rc.receive(m.getString("m"), m.getString("to"), m.getJsonObject("e"));

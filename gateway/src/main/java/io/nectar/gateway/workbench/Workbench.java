@@ -98,14 +98,19 @@ public final class Workbench implements ConversationEvents, WorkbenchBus.Receive
     }
 
     void register(AgentSocket s) {
+        boolean first = !sockets.containsKey(s.agent().merchant());
         sockets.computeIfAbsent(s.agent().merchant(), m -> new CopyOnWriteArraySet<>()).add(s);
+        if (first) {
+            bus.watching(s.agent().merchant());
+        }
     }
 
     void unregister(AgentSocket s) {
-        Set<AgentSocket> set = sockets.get(s.agent().merchant());
-        if (set != null) {
+        // the merchant stops being watched from here once its last workbench on this node closes
+        sockets.computeIfPresent(s.agent().merchant(), (m, set) -> {
             set.remove(s);
-        }
+            return set.isEmpty() ? null : set;
+        });
     }
 
     // ---- what the bus delivers: to this node's agents of the merchant (or the one agent named)

@@ -28,6 +28,10 @@ public interface WorkbenchBus {
     /** Sends an event to the merchant's agents ({@code toLogin}: to that agent only), on every node. */
     void publish(String merchant, String toLogin, JsonObject event);
 
+    /** A workbench of the merchant just opened on this node: other nodes start publishing its events now. */
+    default void watching(String merchant) {
+    }
+
     /** Whether an agent of the merchant has a workbench open on some node. */
     boolean watched(String merchant);
 
