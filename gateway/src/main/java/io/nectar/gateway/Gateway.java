@@ -330,7 +330,11 @@ public final class Gateway {
     }
 
     public Future<Void> stop() {
-        Future<Void> sharedStopped = shared == null ? Future.succeededFuture() : shared.stop().recover(t -> Future.succeededFuture());
+        // the workbench's subscription first, so its connection ending is not taken for a lost one
+        Future<Void> workbench = services.workbench() == null ? Future.succeededFuture()
+                : services.workbench().close().recover(t -> Future.succeededFuture());
+        Future<Void> sharedStopped = workbench.compose(v -> shared == null ? Future.succeededFuture()
+                : shared.stop().recover(t -> Future.succeededFuture()));
         return sharedStopped.compose(v -> vertx.close()).onComplete(ar -> {
             for (AutoCloseable c : closeables) {
                 try {

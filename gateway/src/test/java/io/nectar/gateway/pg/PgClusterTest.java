@@ -120,7 +120,7 @@ class PgClusterTest {
     @Test
     @Order(1)
     void nodesStartingTogetherMigrateAndImportTheDemoStoreOnce() throws Exception {
-        assertEquals(1, count("SELECT count(*) FROM schema_migrations"));
+        assertEquals(2, count("SELECT count(*) FROM schema_migrations")); // V1 and V2, each applied once
         assertEquals(1, count("SELECT count(*) FROM merchants"));
         assertEquals(1, count("SELECT version FROM merchants WHERE id = 'demo'"), "imported once");
         assertEquals(49, count("SELECT count(*) FROM faq_entries WHERE merchant_id = 'demo' AND NOT deleted"));
