@@ -24,10 +24,25 @@ class WorkbenchBrowserTest {
 
     static Gateway gateway;
     static Vertx vertx;
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path stores;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = Gateway.start(GatewayConfig.defaults().withPort(0)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // the demo store with a hostile FAQ answer (a merchant's text is shown as text too)
+        java.nio.file.Path demo = io.nectar.gateway.TestStores.copyDemo(stores);
+        java.nio.file.Files.writeString(demo.resolve("faq.yaml"), """
+
+                - id: hostile-answer
+                  questions:
+                    zh: [优惠码在哪里输入, 优惠码填在哪, 哪里填写优惠码]
+                    en: ["Where do I enter a promo code?", "where to type the discount code"]
+                  answer:
+                    zh: "<img src=x onerror=\\"window.__pwned=3\\">在结算页输入优惠码<script>window.__pwned=4</script>"
+                    en: "<img src=x onerror=\\"window.__pwned=3\\">Enter it at checkout<script>window.__pwned=4</script>"
+                  tags: [coupons]
+                """, java.nio.file.StandardOpenOption.APPEND);
+        gateway = Gateway.start(GatewayConfig.defaults().withPort(0).withStores(List.of(demo))).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         gateway.ready().toCompletionStage().toCompletableFuture().get(180, TimeUnit.SECONDS);
         vertx = Vertx.vertx();
     }
@@ -78,6 +93,11 @@ class WorkbenchBrowserTest {
             page.eval("document.getElementById('text').value += ' 有问题随时找我。'; document.getElementById('send').click()");
             JsonObject two = shopper.await(f -> "agent".equals(f.getString("type")) && f.getString("text").endsWith("有问题随时找我。"));
             assertTrue(two.getString("text").length() > "有问题随时找我。".length() + 2, two.encode());
+
+            shopper.ask("q4", "优惠码填在哪里");
+            page.waitFor("document.querySelector('#pane').textContent.includes('优惠码填在哪里')", 30_000);
+            page.waitFor("[...document.querySelectorAll('#pane .sugg .text')].some(e => e.textContent.includes('<img src=x'))", 10_000);
+            assertEquals(true, page.eval("window.__pwned === undefined && !document.querySelector('#pane img, #pane script')"));
 
             page.eval("document.getElementById('handback').click()");
             page.waitFor("document.getElementById('owner').textContent === 'the bot answers'", 10_000);
