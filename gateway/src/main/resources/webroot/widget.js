@@ -700,6 +700,8 @@ textarea:disabled { background: #f4f4f5; }
       case 'agent': return agentMessage(f);
       case 'reminder': return reminderMessage(f);
       case 'message': return shopperMessage(f);
+      case 'system': return systemLine(f);
+      case 'received': return received(f);
       case 'moved': st.closeReason = 'moved'; return undefined; // the close (4001) follows
       case 'reconnect': st.attempt = 0; return undefined; // the node is going away: the close (1012) follows, then a resume
       default: return undefined;
@@ -747,6 +749,21 @@ textarea:disabled { background: #f4f4f5; }
     parent.insertBefore(box, parent.querySelector('time'));
   }
 
+  /** An agent joined, handed the conversation back to the assistant or closed it: one line, as text. */
+  function systemLine(f) {
+    if (!fresh(f)) return;
+    st.owner = f.owner || st.owner;
+    addSys(String(f.text || ''));
+  }
+
+  /** A message kept for the agent who holds the conversation: no bot reply will come; the agent answers. */
+  function received(f) {
+    fresh(f);
+    const pending = st.unanswered.get(f.replyTo);
+    if (pending) { pending.el.classList.remove('pending'); st.unanswered.delete(f.replyTo); }
+    updateTyping();
+  }
+
   /** This conversation's own shopper message, seen again after a resume or written in another tab. */
   function shopperMessage(f) {
     if (!fresh(f)) return;
@@ -784,7 +801,8 @@ textarea:disabled { background: #f4f4f5; }
       let unread = 0;
       for (const t of history) {
         if (typeof t.seq === 'number') { st.seen.add(t.seq); st.lastSeq = Math.max(st.lastSeq, t.seq); }
-        addMessage(t.role === 'shopper' ? 'me' : t.role === 'agent' ? 'bot agent' : 'bot', t.text, t.at);
+        if (t.role === 'system') addSys(String(t.text || ''));
+        else addMessage(t.role === 'shopper' ? 'me' : t.role === 'agent' ? 'bot agent' : 'bot', t.text, t.at);
         if (t.role !== 'shopper' && typeof t.at === 'number' && t.at > seen) unread++;
       }
       if (f.greeting && !history.length) addMessage('bot', f.greeting, Date.now());

@@ -1,5 +1,8 @@
 package io.nectar.gateway;
 
+import io.nectar.gateway.webhook.MemoryOutbox;
+import io.nectar.gateway.workbench.WorkbenchSetup;
+
 import io.nectar.gateway.http.HttpServerVerticle;
 import io.nectar.gateway.knowledge.EncoderRouter;
 import io.nectar.gateway.knowledge.IntentHeads;
@@ -64,7 +67,10 @@ public final class Gateway {
     private final Promise<Void> ready = Promise.promise();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private Gateway(Vertx vertx, GatewayServices services, SharedState shared, Overrides overrides, int port) {
+    private final MemoryOutbox memoryOutbox;
+
+    private Gateway(Vertx vertx, GatewayServices services, SharedState shared, Overrides overrides, int port, MemoryOutbox memoryOutbox) {
+        this.memoryOutbox = memoryOutbox;
         this.vertx = vertx;
         this.services = services;
         this.shared = shared;
@@ -107,6 +113,8 @@ public final class Gateway {
         HandoffDesk desk = new HandoffDesk();
         SharedState shared = config.cluster().shared() ? SharedState.start(vertx, config.cluster(), config.conversationTtl()) : null;
         ConversationStore conversations;
+        MemoryOutbox[] outbox = new MemoryOutbox[1];
+        GatewayServices[] servicesRef = new GatewayServices[1];
         if (shared != null) {
             conversations = shared.store();
             metrics.counter("nectar_redis_round_trips_total", "Redis calls made by the conversation store",
@@ -121,8 +129,10 @@ public final class Gateway {
                     () -> shared.drainer() == null ? 0 : shared.drainer().failures());
         } else {
             InMemoryConversationStore[] memory = new InMemoryConversationStore[1];
+            DeskSink deskSink = new DeskSink(desk, id -> memory[0].transcript(id));
+            outbox[0] = WorkbenchSetup.memoryOutbox(() -> servicesRef[0] == null ? null : servicesRef[0].merchantKnowledge());
             memory[0] = new InMemoryConversationStore(config.maxConversations(), config.conversationTtl(),
-                    config.cluster().windowMessages(), new DeskSink(desk, id -> memory[0].transcript(id)));
+                    config.cluster().windowMessages(), batch -> deskSink.write(batch).compose(v -> outbox[0].write(batch)));
             conversations = memory[0];
         }
         GatewayServices services = new GatewayServices(config, metrics, conversations, desk);
@@ -133,6 +143,7 @@ public final class Gateway {
             services.offers().counter(io.nectar.gateway.offers.DailyCounter.redis(shared.redis(), shared.keys().prefix(),
                     config.cluster().redisTimeout().toMillis()));
         }
+        servicesRef[0] = services;
         if (shared != null) {
             services.dependencies().add("redis", true, () -> Future.succeededFuture(new io.vertx.core.json.JsonObject()
                     .put("status", shared.healthy() ? "UP" : "DOWN").put("subscribed", shared.channel().subscribed())));
@@ -151,7 +162,7 @@ public final class Gateway {
                     instances.add(v);
                     return v;
                 }, new DeploymentOptions().setInstances(config.eventLoops()))
-                .map(id -> new Gateway(vertx, services, shared, overrides, instances.get(0).actualPort()))
+                .map(id -> new Gateway(vertx, services, shared, overrides, instances.get(0).actualPort(), outbox[0]))
                 .onSuccess(g -> {
                     log.info("listening on http://{}:{} (loading models and stores...)", config.host(), g.port);
                     Thread loader = new Thread(g::load, "nectar-loader");
@@ -255,6 +266,7 @@ public final class Gateway {
                 services.consoleSessions(new io.nectar.gateway.auth.ConsoleSessions(pg.database(), services.clock()));
                 services.reminders().start(vertx, overrides.reminderPollMillis());
             }
+            WorkbenchSetup.start(vertx, services, shared, memoryOutbox, closeables);
             services.ready(knowledge, stores.get(0).merchantId());
             log.info("ready: {} merchant(s) {} in {} ms", merchants.size(), merchants, (System.nanoTime() - t0) / 1_000_000);
             ready.tryComplete();
@@ -349,7 +361,11 @@ public final class Gateway {
 
     public Future<Void> stop() {
         services.reminders().stop();
-        Future<Void> sharedStopped = shared == null ? Future.succeededFuture() : shared.stop().recover(t -> Future.succeededFuture());
+        // the workbench's subscription first, so its connection ending is not taken for a lost one
+        Future<Void> workbench = services.workbench() == null ? Future.succeededFuture()
+                : services.workbench().close().recover(t -> Future.succeededFuture());
+        Future<Void> sharedStopped = workbench.compose(v -> shared == null ? Future.succeededFuture()
+                : shared.stop().recover(t -> Future.succeededFuture()));
         return sharedStopped.compose(v -> vertx.close()).onComplete(ar -> {
             for (AutoCloseable c : closeables) {
                 try {

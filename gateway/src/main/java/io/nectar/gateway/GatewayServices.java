@@ -35,6 +35,8 @@ public final class GatewayServices {
     private volatile String defaultMerchant;
     private volatile PgServices pg;
     private volatile MerchantKnowledge merchantKnowledge;
+    private volatile io.nectar.gateway.chat.ConversationEvents conversationEvents = io.nectar.gateway.chat.ConversationEvents.NONE;
+    private volatile io.nectar.gateway.workbench.Workbench workbench;
     private final Dependencies dependencies = new Dependencies();
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
     private final io.nectar.gateway.offers.Offers offers;
@@ -171,6 +173,25 @@ public final class GatewayServices {
 
     void merchantKnowledge(MerchantKnowledge k) {
         this.merchantKnowledge = k;
+    }
+
+    /** Who hears of committed shopper messages (the agents' workbench); never null. */
+    public io.nectar.gateway.chat.ConversationEvents conversationEvents() {
+        return conversationEvents;
+    }
+
+    public void conversationEvents(io.nectar.gateway.chat.ConversationEvents events) {
+        this.conversationEvents = events;
+    }
+
+    /** The agents' workbench, or {@code null} while the node loads. */
+    public io.nectar.gateway.workbench.Workbench workbench() {
+        return workbench;
+    }
+
+    public void workbench(io.nectar.gateway.workbench.Workbench w) {
+        this.workbench = w;
+        this.conversationEvents = w;
     }
 
     /** The external services this node depends on, as {@code /health/ready} reports them. */

@@ -24,6 +24,7 @@ public final class ChatSession {
     private DialogueState dialogue;
     private String language;
     private long seq;
+    private String owner;
 
     public ChatSession(Claim claim, int windowMessages) {
         this.claim = claim;
@@ -31,6 +32,7 @@ public final class ChatSession {
         this.dialogue = claim.dialogue();
         this.language = claim.language();
         this.seq = claim.seq();
+        this.owner = claim.owner();
         claim.window().forEach(this::remember);
         answered.putAll(claim.answered());
     }
@@ -96,6 +98,32 @@ public final class ChatSession {
         return answered.containsKey(messageId);
     }
 
+    /**
+     * Who answers, as far as this connection knows ({@code bot}, {@code agent}, {@code closed}): from the
+     * claim and the system frames delivered since. The commit checks the truth; this only spares the bot
+     * running a dialogue (and the merchant's actions) for a message it will not answer.
+     */
+    public String ownerKind() {
+        return io.nectar.gateway.conversations.Owner.kind(owner);
+    }
+
+    public boolean agentOwned() {
+        return io.nectar.gateway.conversations.Owner.isAgent(owner);
+    }
+
+    /** The owner as a commit found it (an agent took over while the reply was being written, say). */
+    public void owner(String owner) {
+        this.owner = io.nectar.gateway.conversations.Owner.of(owner);
+    }
+
+    /** After a message committed alone for the agent who owns the conversation: its id answers with that frame. */
+    public void committedHeld(String messageId, JsonObject shopperFrame) {
+        remember(shopperFrame);
+        if (messageId != null) {
+            answered.put(messageId, shopperFrame.getLong("seq"));
+        }
+    }
+
     /** After a committed turn. */
     public void committed(String messageId, JsonObject shopperFrame, JsonObject replyFrame, DialogueState state, String lang) {
         remember(shopperFrame);
@@ -112,8 +140,13 @@ public final class ChatSession {
         this.language = lang;
     }
 
-    /** A frame that came from elsewhere (an agent's message); false when this connection has it already. */
-    public boolean delivered(JsonObject frame) {
+    /**
+     * A frame that came from elsewhere (an agent's message, an ownership change); false when this
+     * connection has it already. A system frame of an ownership change updates who answers; a dialogue
+     * state the frame carries ({@link io.nectar.gateway.conversations.ConversationStore#DIALOGUE_FIELD}, a
+     * flow an agent started) becomes the session's. The frame must have that field removed before sending.
+     */
+    public boolean delivered(JsonObject frame, JsonObject dialogueState) {
         long s = frame.getLong("seq", 0L);
         for (JsonObject f : window) {
             if (f.getLong("seq", -1L) == s) {
@@ -121,6 +154,21 @@ public final class ChatSession {
             }
         }
         remember(frame);
+        if (dialogueState != null) {
+            this.dialogue = DialogueState.fromJson(dialogueState);
+        }
+        if ("system".equals(frame.getString("type"))) {
+            String kind = frame.getString("owner");
+            if ("agent".equals(kind)) {
+                this.owner = io.nectar.gateway.conversations.Owner.agent("");
+            } else if (kind != null) {
+                this.owner = kind;
+                if (dialogueState == null && dialogue.handoff != null) {
+                    dialogue = dialogue.copy();
+                    dialogue.handoff = null; // handed back or closed: the bot may hand off again later
+                }
+            }
+        }
         return true;
     }
 

@@ -56,6 +56,13 @@ public final class MessagePipeline {
     public record Taken() implements Outcome {
     }
 
+    /**
+     * An agent owns the conversation: the message was stored for the agent and the bot does not answer.
+     * The frame ({@code received}) tells the client so.
+     */
+    public record Forwarded(JsonObject frame) implements Outcome {
+    }
+
     private final GatewayServices services;
 
     public MessagePipeline(GatewayServices services) {
@@ -67,6 +74,14 @@ public final class MessagePipeline {
         if (earlier != null) {
             return Future.succeededFuture(earlier);
         }
+        if (session.agentOwned()) {
+            // an agent holds the conversation: no dialogue, no actions; the message goes to the agent
+            return forward(session, store, m).compose(o -> o != null ? Future.succeededFuture(o) : answer(session, store, m, context));
+        }
+        return answer(session, store, m, context);
+    }
+
+    private Future<Outcome> answer(ChatSession session, Store store, Inbound m, Context context) {
         return understand(store, m, context)
                 .compose(u -> u == null ? Future.succeededFuture(overloaded()) : converse(session, store, u)
                         .compose(turn -> services.offers().pick(session, store, turn)
@@ -75,7 +90,70 @@ public final class MessagePipeline {
 
     Outcome duplicate(ChatSession session, Inbound m) {
         JsonObject earlier = session.answered(m.id()) ? session.replyTo(m.id()) : null;
-        return earlier == null ? null : new Reply(earlier.copy().put("duplicate", true));
+        if (earlier == null) {
+            return null;
+        }
+        if ("message".equals(earlier.getString("type"))) {
+            // a message the agent got (no bot reply): acknowledged again
+            return new Forwarded(received(m.id(), earlier.getLong("seq", 0L)).put("duplicate", true));
+        }
+        return new Reply(earlier.copy().put("duplicate", true));
+    }
+
+    /** The acknowledgement of a message kept for the agent who owns the conversation. */
+    static JsonObject received(String messageId, long seq) {
+        return new JsonObject().put("type", "received").put("replyTo", messageId).put("seq", seq).put("owner", "agent");
+    }
+
+    /**
+     * Stores the message alone for the agent; {@code null} when no agent owns the conversation any more
+     * (handed back meanwhile): then the bot answers it.
+     */
+    private Future<Outcome> forward(ChatSession session, Store store, Inbound m) {
+        long now = System.currentTimeMillis();
+        JsonObject in = ReplyFrames.shopper(m.id(), m.text(), now);
+        TurnWrite write = TurnWrite.shopperOnly(m.id(), in, ReplyFrames.shopperRecord(session.conversationId(), store.merchantId(),
+                m.id(), m.text(), session.language(), now, in));
+        return services.conversations().commit(session.claim(), write).<Outcome>map(c -> {
+            if (c.duplicate()) {
+                return duplicateOf(session, m, c.duplicateOf(), null);
+            }
+            if (c.unheld()) {
+                session.owner(io.nectar.gateway.conversations.Owner.BOT);
+                return null;
+            }
+            return held(session, store, m, in, c);
+        }).recover(failure -> Future.succeededFuture(refusal(session, failure)));
+    }
+
+    private Outcome held(ChatSession session, Store store, Inbound m, JsonObject in, ConversationStore.Committed c) {
+        JsonObject stored = in.copy().put("seq", c.shopperSeq());
+        session.owner(c.heldBy());
+        session.committedHeld(m.id(), stored);
+        services.metrics().messageHeld();
+        services.conversationEvents().held(store, session, stored, c.heldBy());
+        return new Forwarded(received(m.id(), c.shopperSeq()));
+    }
+
+    private static Outcome duplicateOf(ChatSession session, Inbound m, long seq, JsonObject reply) {
+        JsonObject earlier = session.replyTo(m.id());
+        if (earlier != null && "message".equals(earlier.getString("type"))) {
+            return new Forwarded(received(m.id(), seq).put("duplicate", true));
+        }
+        if (earlier != null) {
+            return new Reply(earlier.copy().put("duplicate", true));
+        }
+        return reply == null ? new Forwarded(received(m.id(), seq).put("duplicate", true))
+                : new Reply(reply.copy().put("seq", seq).put("duplicate", true));
+    }
+
+    private Outcome refusal(ChatSession session, Throwable failure) {
+        if (failure instanceof StaleClaimException) {
+            return new Taken();
+        }
+        log.warn("conversation {}: the message could not be saved ({}); the shopper is asked to retry",
+                session.conversationId(), failure.toString());
+        return new Refused(ErrorCode.UNAVAILABLE, "we could not save your conversation just now; please send that again in a moment");
     }
 
     /** The NLU's reading of the message; {@code null} when the node is too busy to read it at all. */
@@ -147,11 +225,16 @@ public final class MessagePipeline {
                 t.state().toJson(), t.lang());
         return services.conversations().commit(session.claim(), write).<Outcome>map(c -> {
             if (c.duplicate()) {
-                return new Reply(session.replyTo(m.id()) == null ? out.copy().put("seq", c.duplicateOf()).put("duplicate", true)
-                        : session.replyTo(m.id()).copy().put("duplicate", true));
+                return duplicateOf(session, m, c.duplicateOf(), out);
+            }
+            if (c.held()) {
+                // an agent took the conversation while this reply was being written: the bot stays silent
+                // (what it would have said is the first suggestion the agent sees)
+                return held(session, store, m, in, c);
             }
             JsonObject sent = out.copy().put("seq", c.replySeq());
-            session.committed(m.id(), in.copy().put("seq", c.shopperSeq()), sent, t.state(), t.lang());
+            JsonObject echoed = in.copy().put("seq", c.shopperSeq());
+            session.committed(m.id(), echoed, sent, t.state(), t.lang());
             if (t.handoffReason() != null && !t.handoffUnavailable()) {
                 services.metrics().handoff(t.handoffReason());
             }
@@ -159,16 +242,9 @@ public final class MessagePipeline {
             if (offer != null) {
                 services.offers().shown(session, offer, now);
             }
+            services.conversationEvents().committed(store, session, java.util.List.of(echoed, sent));
             return new Reply(sent);
-        }).recover(failure -> {
-            if (failure instanceof StaleClaimException) {
-                return Future.succeededFuture(new Taken());
-            }
-            log.warn("conversation {}: the reply could not be saved ({}); the shopper is asked to retry",
-                    conversation, failure.toString());
-            return Future.succeededFuture(new Refused(ErrorCode.UNAVAILABLE,
-                    "we could not save your conversation just now; please send that again in a moment"));
-        });
+        }).recover(failure -> Future.succeededFuture(refusal(session, failure)));
     }
 
     /** The store of conversations the pipeline commits to. */

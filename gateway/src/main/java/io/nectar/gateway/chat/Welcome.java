@@ -49,6 +49,7 @@ public final class Welcome {
                 .put("seq", session.seq())
                 .put("history", history)
                 .put("flow", activeFlow(session))
+                .put("owner", session.ownerKind())
                 .put("conversationTtlSeconds", config.conversationTtl().toSeconds())
                 .put("limits", limits(config));
         if (missed != null) {

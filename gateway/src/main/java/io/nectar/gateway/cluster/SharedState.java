@@ -68,9 +68,19 @@ public final class SharedState {
                 });
     }
 
-    /** The node's Redis client. */
+    /** The node's Redis client (pooled). */
     public Redis redis() {
         return redis;
+    }
+
+    /** A client of one connection of its own, for a subscription. */
+    public Redis newSubscriberClient() {
+        return RedisClients.create(vertx, config.redis(), 1);
+    }
+
+    /** Whether Redis is a cluster (sharded pub/sub). */
+    public boolean redisCluster() {
+        return config.redis().kind() == ClusterConfig.RedisEndpoints.Kind.CLUSTER;
     }
 
     public RedisConversationStore store() {

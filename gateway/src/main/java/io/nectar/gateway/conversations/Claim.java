@@ -17,20 +17,16 @@ import java.util.Map;
  * @param window    the last messages as their clients saw them, oldest first, each with its {@code seq}
  * @param answered  recently answered client message ids, each with the seq of its reply
  * @param shopperId the shopper a verified shopper token named, or {@code null} (anonymous)
+ * @param owner     who answers the shopper ({@link Owner})
  */
 public record Claim(String conversationId, String merchantId, long epoch, long seq, boolean resumed, long createdAt,
                     String language, DialogueState dialogue, List<JsonObject> window, Map<String, Long> answered,
-                    String shopperId) {
-
-    /** An anonymous shopper's claim. */
-    public Claim(String conversationId, String merchantId, long epoch, long seq, boolean resumed, long createdAt,
-                 String language, DialogueState dialogue, List<JsonObject> window, Map<String, Long> answered) {
-        this(conversationId, merchantId, epoch, seq, resumed, createdAt, language, dialogue, window, answered, null);
-    }
+                    String shopperId, String owner) {
 
     public Claim {
         window = List.copyOf(window);
         answered = Map.copyOf(answered);
+        owner = Owner.of(owner);
     }
 
     /** The first seq the window holds (1 when it holds everything; older messages are in PostgreSQL). */

@@ -21,6 +21,12 @@ import io.vertx.core.json.JsonObject;
 public interface ConversationStore {
 
     /**
+     * A delivered frame's extra field with the dialogue state an agent's message set (the connection
+     * takes it into its session and removes it before the frame goes to the shopper).
+     */
+    String DIALOGUE_FIELD = "_dialogue";
+
+    /**
      * Takes a conversation for a connection on this node. {@code conversationId} names one to resume;
      * when it is {@code null}, unknown, expired or another merchant's, a new conversation is created.
      */
@@ -45,7 +51,8 @@ public interface ConversationStore {
      * Commits one answered message under {@code claim}: the shopper's frame and the reply frame get the
      * next two sequence numbers. Fails with {@link StaleClaimException} when another claim took the
      * conversation; succeeds with {@link Committed#duplicateOf} set when the message id was answered
-     * already (nothing written).
+     * already (nothing written). While an agent owns the conversation only the shopper's frame is written
+     * ({@link Committed#held()}); a {@link TurnWrite} without a reply writes only that way.
      */
     Future<Committed> commit(Claim claim, TurnWrite turn);
 
@@ -65,7 +72,34 @@ public interface ConversationStore {
      * conversation's answered message ids): a second append with the same id adds nothing and completes
      * with the frame's {@code seq} only ({@code {"seq": n, "duplicate": true}}). {@code null}: no check.
      */
-    Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId);
+    default Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId) {
+        return append(merchantId, conversationId, message, dedupeId, null, null);
+    }
+
+    /**
+     * As {@link #append(String, String, LoggedMessage)}, for an agent's message: written only while
+     * {@code requiredOwner} ({@code agent:<login>}) owns the conversation, else it fails with
+     * {@link NotOwnerException}; {@code dialogue}, when not {@code null}, becomes the conversation's dialogue
+     * state (a flow the agent started from a suggestion), and reaches the connection holding it.
+     */
+    default Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String requiredOwner,
+                                      JsonObject dialogue) {
+        return append(merchantId, conversationId, message, null, requiredOwner, dialogue);
+    }
+
+    /** Both of the above: once per {@code dedupeId}, only while {@code requiredOwner} owns it; any may be null. */
+    Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId,
+                              String requiredOwner, JsonObject dialogue);
+
+    /**
+     * Changes who answers the conversation (take, hand back, close) in one atomic step that also appends
+     * the system message the shopper sees; the holding node delivers it. Never fails for a refusal: the
+     * result says what happened.
+     */
+    Future<OwnerChange> changeOwner(String merchantId, String conversationId, OwnerRequest request);
+
+    /** Reads a conversation of {@code merchantId} without taking it; {@code null} when there is none. */
+    Future<Peek> peek(String merchantId, String conversationId);
 
     /** Lets go of a conversation whose connection closed, if the claim is still this one's. */
     Future<Void> release(Claim claim);
@@ -84,14 +118,48 @@ public interface ConversationStore {
         void deliver(String conversationId, long epoch, JsonObject frame);
     }
 
-    /** What a commit did. */
-    record Committed(long shopperSeq, long replySeq, Long duplicateOf) {
-        public static Committed duplicate(long replySeq) {
-            return new Committed(0, 0, replySeq);
+    /**
+     * What a commit did: the shopper's message and the reply written ({@code shopperSeq}, {@code replySeq});
+     * a repeated message id ({@code duplicateOf}: the seq recorded for it, nothing written); the shopper's
+     * message written alone because an agent owns the conversation ({@code heldBy}, {@code replySeq} 0: the
+     * bot does not answer); or, for a commit without a reply, nothing because no agent owns it any more
+     * ({@link #unheld()}).
+     */
+    record Committed(long shopperSeq, long replySeq, Long duplicateOf, String heldBy) {
+        public static Committed duplicate(long seq) {
+            return new Committed(0, 0, seq, null);
         }
+
+        public static Committed held(long shopperSeq, String owner) {
+            return new Committed(shopperSeq, 0, null, owner);
+        }
+
+        public static final Committed UNHELD = new Committed(0, 0, null, null);
 
         public boolean duplicate() {
             return duplicateOf != null;
+        }
+
+        public boolean held() {
+            return heldBy != null;
+        }
+
+        public boolean unheld() {
+            return this == UNHELD || shopperSeq == 0 && replySeq == 0 && duplicateOf == null && heldBy == null;
+        }
+    }
+
+    /** An agent's message refused: another owner holds the conversation ({@link #owner()}). */
+    final class NotOwnerException extends RuntimeException {
+        private final String owner;
+
+        public NotOwnerException(String owner) {
+            super("the conversation is held by " + Owner.of(owner), null, false, false);
+            this.owner = Owner.of(owner);
+        }
+
+        public String owner() {
+            return owner;
         }
     }
 }

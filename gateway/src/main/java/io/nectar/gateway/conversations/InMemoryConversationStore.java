@@ -36,6 +36,7 @@ public final class InMemoryConversationStore implements ConversationStore {
         String language;
         String dialogue;
         String shopperId;
+        String owner = Owner.BOT;
         final ArrayDeque<String> window = new ArrayDeque<>();
         final LinkedHashMap<String, Long> answered = new LinkedHashMap<>();
 
@@ -92,7 +93,7 @@ public final class InMemoryConversationStore implements ConversationStore {
             r.window.forEach(s -> window.add(new JsonObject(s)));
             DialogueState dialogue = r.dialogue == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(r.dialogue));
             return Future.succeededFuture(new Claim(id, merchantId, r.epoch, r.seq, resumed, r.createdAt, r.language,
-                    dialogue, window, Map.copyOf(r.answered), r.shopperId));
+                    dialogue, window, Map.copyOf(r.answered), r.shopperId, r.owner));
         }
     }
 
@@ -118,6 +119,27 @@ public final class InMemoryConversationStore implements ConversationStore {
                     return Future.succeededFuture(Committed.duplicate(earlier));
                 }
             }
+            boolean held = Owner.isAgent(r.owner);
+            if (!held && !turn.hasReply()) {
+                return Future.succeededFuture(Committed.UNHELD);
+            }
+            if (held) {
+                // an agent owns the conversation: the bot does not answer; the message is kept for the agent
+                long s1 = ++r.seq;
+                push(r, turn.shopperFrame().copy().put("seq", s1));
+                if (turn.messageId() != null) {
+                    r.answered.put(turn.messageId(), s1);
+                    trim(r.answered, answeredIds);
+                }
+                r.updatedAt = clock.getAsLong();
+                shopper = withSeq(turn.shopper(), s1);
+                String owner = r.owner;
+                sink.write(List.of(shopper));
+                return Future.succeededFuture(Committed.held(s1, owner));
+            }
+            if (Owner.CLOSED.equals(r.owner)) {
+                r.owner = Owner.BOT; // the shopper wrote again after an agent closed it: the bot carries on
+            }
             long s1 = ++r.seq;
             long s2 = ++r.seq;
             push(r, turn.shopperFrame().copy().put("seq", s1));
@@ -133,7 +155,7 @@ public final class InMemoryConversationStore implements ConversationStore {
             reply = withSeq(turn.reply(), s2);
         }
         sink.write(List.of(shopper, reply));
-        return Future.succeededFuture(new Committed(shopper.seq(), reply.seq(), null));
+        return Future.succeededFuture(new Committed(shopper.seq(), reply.seq(), null, null));
     }
 
     @Override
@@ -142,7 +164,8 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
 
     @Override
-    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId) {
+    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId,
+                                     String requiredOwner, JsonObject dialogue) {
         Record r = records.getIfPresent(conversationId);
         if (r == null || !r.merchantId.equals(merchantId)) {
             return Future.succeededFuture(null);
@@ -151,6 +174,9 @@ public final class InMemoryConversationStore implements ConversationStore {
         long epoch;
         LoggedMessage logged;
         synchronized (r) {
+            if (requiredOwner != null && !requiredOwner.equals(r.owner)) {
+                return Future.failedFuture(new NotOwnerException(r.owner));
+            }
             if (dedupeId != null && r.answered.containsKey(dedupeId)) {
                 return Future.succeededFuture(new JsonObject().put("seq", r.answered.get(dedupeId)).put("duplicate", true));
             }
@@ -162,6 +188,9 @@ public final class InMemoryConversationStore implements ConversationStore {
             frame = message.frame().copy().put("seq", seq);
             push(r, frame);
             r.updatedAt = clock.getAsLong();
+            if (dialogue != null) {
+                r.dialogue = dialogue.encode();
+            }
             epoch = r.epoch;
             logged = withSeq(message, seq);
             if (logged.shopperId() == null && r.shopperId != null) {
@@ -171,8 +200,96 @@ public final class InMemoryConversationStore implements ConversationStore {
             }
         }
         sink.write(List.of(logged));
-        deliveries.deliver(conversationId, epoch, frame);
+        deliveries.deliver(conversationId, epoch, dialogue == null ? frame : frame.copy().put(DIALOGUE_FIELD, dialogue));
         return Future.succeededFuture(frame);
+    }
+
+    @Override
+    public Future<OwnerChange> changeOwner(String merchantId, String conversationId, OwnerRequest request) {
+        Record r = records.getIfPresent(conversationId);
+        if (r == null || !r.merchantId.equals(merchantId)) {
+            return Future.succeededFuture(OwnerChange.none());
+        }
+        JsonObject frame;
+        long epoch;
+        LoggedMessage logged;
+        OwnerChange change;
+        synchronized (r) {
+            String before = r.owner;
+            String after;
+            switch (request.action()) {
+                case TAKE -> {
+                    if (before.equals(request.agent())) {
+                        return Future.succeededFuture(OwnerChange.refused(OwnerChange.Status.SAME, before));
+                    }
+                    if (Owner.isAgent(before)) {
+                        return Future.succeededFuture(OwnerChange.refused(OwnerChange.Status.TAKEN, before));
+                    }
+                    after = request.agent();
+                }
+                case HAND_BACK, CLOSE -> {
+                    if (!before.equals(request.agent())) {
+                        return Future.succeededFuture(OwnerChange.refused(OwnerChange.Status.NOT_OWNER, before));
+                    }
+                    after = request.action() == OwnerRequest.Action.CLOSE ? Owner.CLOSED : Owner.BOT;
+                }
+                default -> throw new IllegalStateException();
+            }
+            r.owner = after;
+            if (!Owner.isAgent(after) && r.dialogue != null) {
+                DialogueState d = DialogueState.fromJson(new JsonObject(r.dialogue));
+                d.handoff = null; // the handoff is over: the bot may hand off again later
+                r.dialogue = d.toJson().encode();
+            }
+            String language = request.messages().containsKey(r.language) ? r.language : request.messages().keySet().iterator().next();
+            LoggedMessage m = request.message(language);
+            long seq = ++r.seq;
+            frame = m.frame().copy().put("seq", seq);
+            push(r, frame);
+            r.updatedAt = clock.getAsLong();
+            epoch = r.epoch;
+            logged = withSeq(m, seq);
+            change = new OwnerChange(OwnerChange.Status.CHANGED, before, after, frame, language);
+        }
+        sink.write(List.of(logged));
+        deliveries.deliver(conversationId, epoch, frame);
+        return Future.succeededFuture(change);
+    }
+
+    @Override
+    public Future<Peek> peek(String merchantId, String conversationId) {
+        Record r = conversationId == null ? null : records.getIfPresent(conversationId);
+        if (r == null || !r.merchantId.equals(merchantId)) {
+            return Future.succeededFuture(null);
+        }
+        synchronized (r) {
+            return Future.succeededFuture(peekOf(conversationId, r));
+        }
+    }
+
+    private static Peek peekOf(String id, Record r) {
+        List<JsonObject> window = new ArrayList<>();
+        r.window.forEach(f -> window.add(new JsonObject(f)));
+        return new Peek(id, r.merchantId, r.owner, r.language,
+                r.dialogue == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(r.dialogue)), window, r.seq, r.updatedAt);
+    }
+
+    /**
+     * The merchant's conversations active since {@code sinceMillis}, most recent first, at most {@code limit}
+     * (the embedded mode's list of live conversations for agents).
+     */
+    public List<Peek> recent(String merchantId, long sinceMillis, int limit) {
+        List<Peek> out = new ArrayList<>();
+        for (Map.Entry<String, Record> e : records.asMap().entrySet()) {
+            Record r = e.getValue();
+            if (r.merchantId.equals(merchantId) && r.updatedAt >= sinceMillis && r.seq > 0) {
+                synchronized (r) {
+                    out.add(peekOf(e.getKey(), r));
+                }
+            }
+        }
+        out.sort((a, b) -> Long.compare(b.updatedAt(), a.updatedAt()));
+        return out.size() > limit ? out.subList(0, limit) : out;
     }
 
     @Override

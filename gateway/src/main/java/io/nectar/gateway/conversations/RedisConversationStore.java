@@ -32,6 +32,8 @@ public final class RedisConversationStore implements ConversationStore {
     private static final LuaScript COMMIT = LuaScript.load("commit");
     private static final LuaScript APPEND = LuaScript.load("append");
     private static final LuaScript RELEASE = LuaScript.load("release");
+    private static final LuaScript OWNER = LuaScript.load("owner");
+    private static final LuaScript PEEK = LuaScript.load("peek");
 
     private final Redis redis;
     private final ConversationKeys keys;
@@ -128,7 +130,7 @@ public final class RedisConversationStore implements ConversationStore {
                     return new Claim(id, merchantId, epoch, Long.parseLong(state.getOrDefault("s", "0")), !create,
                             Long.parseLong(state.getOrDefault("ca", Long.toString(now))), state.get("l"),
                             d == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(d)), window, answered,
-                            state.get("sh"));
+                            state.get("sh"), state.get("own"));
                 });
     }
 
@@ -139,23 +141,26 @@ public final class RedisConversationStore implements ConversationStore {
         return COMMIT.run(redis, List.of(keys.state(id), keys.window(id), keys.answered(id), keys.log(id)), List.of(
                         Long.toString(claim.epoch()), turn.messageId() == null ? "" : turn.messageId(),
                         turn.shopperFrame().encode(), turn.shopper().toJson().encode(),
-                        turn.replyFrame().encode(), turn.reply().toJson().encode(),
-                        turn.dialogue().encode(), turn.language() == null ? "" : turn.language(),
+                        turn.hasReply() ? turn.replyFrame().encode() : "", turn.hasReply() ? turn.reply().toJson().encode() : "",
+                        turn.hasReply() ? turn.dialogue().encode() : "", turn.language() == null ? "" : turn.language(),
                         Long.toString(clock.getAsLong()), Long.toString(ttlSeconds), Integer.toString(windowMessages),
                         Integer.toString(answeredIds), claim.merchantId(), Long.toString(claim.seq()),
                         Long.toString(claim.createdAt())), timeoutMillis)
                 .compose(r -> switch (r.get(0).toString()) {
                     case "OK" -> {
                         long s = r.get(1).toLong();
-                        yield Future.succeededFuture(new Committed(s - 1, s, null));
+                        yield Future.succeededFuture(new Committed(s - 1, s, null, null));
                     }
                     case "DUP" -> Future.succeededFuture(Committed.duplicate((long) Double.parseDouble(r.get(1).toString())));
+                    case "HELD" -> Future.succeededFuture(Committed.held(r.get(1).toLong(), r.get(2).toString()));
+                    case "UNHELD" -> Future.succeededFuture(Committed.UNHELD);
                     default -> Future.failedFuture(new StaleClaimException(id, claim.epoch(), r.get(1).toString()));
                 });
     }
 
     @Override
-    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId) {
+    public Future<JsonObject> append(String merchantId, String conversationId, LoggedMessage message, String dedupeId,
+                                     String requiredOwner, JsonObject dialogue) {
         roundTrips.increment();
         JsonObject frame = message.frame().copy();
         frame.remove("seq");
@@ -163,13 +168,18 @@ public final class RedisConversationStore implements ConversationStore {
                                 keys.answered(conversationId)),
                         List.of(merchantId, frame.encode(), message.toJson().encode(), Long.toString(clock.getAsLong()),
                                 Long.toString(ttlSeconds), Integer.toString(windowMessages), dedupeId == null ? "" : dedupeId,
-                                Integer.toString(answeredIds)), timeoutMillis)
+                                Integer.toString(answeredIds), requiredOwner == null ? "" : requiredOwner,
+                                dialogue == null ? "" : dialogue.encode()), timeoutMillis)
                 .compose(r -> {
-                    if ("DUP".equals(r.get(0).toString())) {
+                    String status = r.get(0).toString();
+                    if ("NOT_OWNER".equals(status)) {
+                        return Future.failedFuture(new NotOwnerException(r.get(1).toString()));
+                    }
+                    if ("DUP".equals(status)) {
                         return Future.succeededFuture(new JsonObject().put("seq", (long) Double.parseDouble(r.get(1).toString()))
                                 .put("duplicate", true));
                     }
-                    if (!"OK".equals(r.get(0).toString())) {
+                    if (!"OK".equals(status)) {
                         return Future.succeededFuture(null);
                     }
                     long seq = r.get(1).toLong();
@@ -179,8 +189,79 @@ public final class RedisConversationStore implements ConversationStore {
                     if (owner.isEmpty()) {
                         return Future.succeededFuture(stored); // nobody holds it: it waits in the window
                     }
-                    return channel.publish(owner, conversationId, epoch, stored).map(stored);
+                    JsonObject delivered = dialogue == null ? stored : stored.copy().put(DIALOGUE_FIELD, dialogue);
+                    return channel.publish(owner, conversationId, epoch, delivered).map(stored);
                 });
+    }
+
+    @Override
+    public Future<OwnerChange> changeOwner(String merchantId, String conversationId, OwnerRequest request) {
+        roundTrips.increment();
+        List<String> args = new ArrayList<>(List.of(merchantId, request.action().code(), request.agent(),
+                Long.toString(clock.getAsLong()), Long.toString(ttlSeconds), Integer.toString(windowMessages)));
+        request.messages().forEach((lang, m) -> {
+            JsonObject frame = m.frame().copy();
+            frame.remove("seq");
+            args.add(lang);
+            args.add(frame.encode());
+            args.add(m.toJson().encode());
+        });
+        return OWNER.run(redis, List.of(keys.state(conversationId), keys.window(conversationId), keys.log(conversationId)), args,
+                        timeoutMillis)
+                .compose(r -> {
+                    String status = r.get(0).toString();
+                    switch (status) {
+                        case "NONE":
+                            return Future.succeededFuture(OwnerChange.none());
+                        case "SAME":
+                            return Future.succeededFuture(OwnerChange.refused(OwnerChange.Status.SAME, r.get(1).toString()));
+                        case "TAKEN":
+                            return Future.succeededFuture(OwnerChange.refused(OwnerChange.Status.TAKEN, r.get(1).toString()));
+                        case "NOT_OWNER":
+                            return Future.succeededFuture(OwnerChange.refused(OwnerChange.Status.NOT_OWNER, r.get(1).toString()));
+                        default:
+                            break;
+                    }
+                    long seq = r.get(1).toLong();
+                    String language = r.get(6).toString();
+                    JsonObject frame = request.message(language).frame().copy();
+                    frame.remove("seq");
+                    JsonObject stored = new JsonObject().put("seq", seq).mergeIn(frame);
+                    OwnerChange change = new OwnerChange(OwnerChange.Status.CHANGED, Owner.of(r.get(2).toString()),
+                            Owner.of(r.get(3).toString()), stored, language);
+                    String node = r.get(4).toString();
+                    if (node.isEmpty()) {
+                        return Future.succeededFuture(change);
+                    }
+                    return channel.publish(node, conversationId, Long.parseLong(r.get(5).toString()), stored)
+                            .map(change).recover(t -> Future.succeededFuture(change)); // the shopper catches up on resume
+                });
+    }
+
+    @Override
+    public Future<Peek> peek(String merchantId, String conversationId) {
+        roundTrips.increment();
+        return PEEK.run(redis, List.of(keys.state(conversationId), keys.window(conversationId)), List.of(), timeoutMillis).map(r -> {
+            if (!"OK".equals(r.get(0).toString())) {
+                return null;
+            }
+            Map<String, String> state = new HashMap<>();
+            Response fields = r.get(1);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                state.put(fields.get(i).toString(), fields.get(i + 1).toString());
+            }
+            if (!merchantId.equals(state.get("m"))) {
+                return null; // another merchant's conversation is nobody's business here
+            }
+            List<JsonObject> window = new ArrayList<>();
+            for (Response w : r.get(2)) {
+                window.add(new JsonObject(w.toString()));
+            }
+            String d = state.get("d");
+            return new Peek(conversationId, merchantId, state.get("own"), state.get("l"),
+                    d == null ? new DialogueState() : DialogueState.fromJson(new JsonObject(d)), window,
+                    Long.parseLong(state.getOrDefault("s", "0")), Long.parseLong(state.getOrDefault("ua", "0")));
+        });
     }
 
     @Override

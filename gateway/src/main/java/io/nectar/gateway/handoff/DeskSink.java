@@ -26,7 +26,14 @@ public final class DeskSink implements TranscriptSink {
     @Override
     public Future<Void> write(List<LoggedMessage> batch) {
         for (LoggedMessage m : batch) {
-            if (m.handoffReason() != null) {
+            if ("system".equals(m.role()) && m.intent() != null) {
+                // an ownership change: a taken handoff shows who has it; handed back or closed, it is over
+                if (io.nectar.gateway.conversations.Owner.isAgent(m.source())) {
+                    desk.taken(m.merchantId(), m.conversationId(), m.messageId(), transcripts.apply(m.conversationId()));
+                } else {
+                    desk.take(m.merchantId(), m.conversationId());
+                }
+            } else if (m.handoffReason() != null) {
                 desk.open(m.merchantId(), m.conversationId(), m.handoffReason(), m.language(),
                         transcripts.apply(m.conversationId()), m.dialogue() == null ? new io.vertx.core.json.JsonObject() : m.dialogue());
             } else if (m.dialogue() != null) {

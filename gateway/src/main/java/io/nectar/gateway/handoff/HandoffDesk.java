@@ -28,12 +28,17 @@ public final class HandoffDesk implements HandoffQueue {
      * @param reason     {@code requested}, {@code complaint}, {@code fallbacks} or {@code misunderstanding}
      * @param transcript the conversation's turns so far, oldest first (updated as the shopper goes on)
      * @param dialogue   the flows in progress and their slots, so the agent need not ask again
+     * @param takenBy    the login of the agent who took it, or {@code null} while it waits
      */
     public record Handoff(String merchant, String conversationId, String reason, long at, String language,
-                          JsonArray transcript, JsonObject dialogue) {
+                          JsonArray transcript, JsonObject dialogue, String takenBy) {
         public JsonObject toJson() {
-            return new JsonObject().put("conversationId", conversationId).put("reason", reason).put("at", at)
+            JsonObject j = new JsonObject().put("conversationId", conversationId).put("reason", reason).put("at", at)
                     .put("language", language).put("transcript", transcript.copy()).put("dialogue", dialogue.copy());
+            if (takenBy != null) {
+                j.put("takenBy", takenBy);
+            }
+            return j;
         }
     }
 
@@ -44,7 +49,7 @@ public final class HandoffDesk implements HandoffQueue {
         synchronized (q) {
             q.remove(conversationId);
             q.put(conversationId, new Handoff(merchant, conversationId, reason, System.currentTimeMillis(), language,
-                    transcript.copy(), dialogue.copy()));
+                    transcript.copy(), dialogue.copy(), null));
             while (q.size() > MAX_PER_MERCHANT) {
                 q.remove(q.keySet().iterator().next());
             }
@@ -61,7 +66,7 @@ public final class HandoffDesk implements HandoffQueue {
             Handoff h = q.get(conversationId);
             if (h != null) {
                 q.put(conversationId, new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(),
-                        transcript.copy(), dialogue.copy()));
+                        transcript.copy(), dialogue.copy(), h.takenBy()));
             }
         }
     }
@@ -84,6 +89,21 @@ public final class HandoffDesk implements HandoffQueue {
         }
         synchronized (q) {
             return new ArrayList<>(q.values());
+        }
+    }
+
+    /** An agent took a waiting conversation in the workbench: it stays listed, with who has it. */
+    public void taken(String merchant, String conversationId, String login, JsonArray transcript) {
+        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        if (q == null) {
+            return;
+        }
+        synchronized (q) {
+            Handoff h = q.get(conversationId);
+            if (h != null) {
+                q.put(conversationId, new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(),
+                        transcript.copy(), h.dialogue(), login));
+            }
         }
     }
 

@@ -55,6 +55,8 @@ public final class HttpServerVerticle extends VerticleBase {
             new NumbersApi(services, merchants).routes(r);
             console.apiRoutes(r);
         });
+        io.nectar.gateway.workbench.WorkbenchRoutes workbench = new io.nectar.gateway.workbench.WorkbenchRoutes(services);
+        workbench.mount(router);
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
         HttpServerOptions options = new HttpServerOptions()
@@ -73,7 +75,9 @@ public final class HttpServerVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .requestHandler(router)
                 .webSocketHandshakeHandler(hs -> {
-                    if (!CHAT_PATH.equals(hs.path())) {
+                    if (io.nectar.gateway.workbench.WorkbenchRoutes.SOCKET_PATH.equals(hs.path())) {
+                        workbench.handshake(hs);
+                    } else if (!CHAT_PATH.equals(hs.path())) {
                         hs.reject(404);
                     } else if (services.draining()) {
                         hs.reject(503); // going away: the load balancer sends the shopper to another node
@@ -81,7 +85,13 @@ public final class HttpServerVerticle extends VerticleBase {
                         hs.accept();
                     }
                 })
-                .webSocketHandler(ws -> new ChatConnection(ws, services).start());
+                .webSocketHandler(ws -> {
+                    if (CHAT_PATH.equals(ws.path())) {
+                        new ChatConnection(ws, services).start();
+                    } else if (io.nectar.gateway.workbench.WorkbenchRoutes.SOCKET_PATH.equals(ws.path())) {
+                        workbench.accepted(ws);
+                    }
+                });
         return server.listen();
     }
 

@@ -92,6 +92,12 @@ public final class MemoryMerchantKnowledge implements MerchantKnowledge {
     }
 
     @Override
+    public io.vertx.core.json.JsonObject settings(String merchant) {
+        State s = merchant == null ? null : merchants.get(merchant);
+        return s == null ? null : s.docs().settings();
+    }
+
+    @Override
     public Future<Listing> list(String merchant, StoreDocuments.Kind kind) {
         State s = merchants.get(merchant);
         if (s == null) {

@@ -28,6 +28,9 @@ public interface MerchantKnowledge extends AutoCloseable {
     /** The merchant whose API key this is, or {@code null}. */
     String authenticate(String apiKey);
 
+    /** The merchant's store.yaml as this node serves it (a copy), or {@code null} for an unknown merchant. */
+    JsonObject settings(String merchant);
+
     /** The merchant's items of a kind, in order, and the knowledge version they are at. */
     Future<Listing> list(String merchant, StoreDocuments.Kind kind);
 

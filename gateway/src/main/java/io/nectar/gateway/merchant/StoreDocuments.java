@@ -107,6 +107,8 @@ public final class StoreDocuments {
         JsonNode storeYaml = yaml(files, StoreReader.STORE);
         JsonObject settings = storeYaml == null ? new JsonObject() : object(storeYaml);
         checkApiKeyHash(settings);
+        io.nectar.gateway.auth.StoreAgents.read(store.merchantId(), settings); // agents: checked like any store field
+        io.nectar.gateway.webhook.WebhookSettings.of(settings);
         Map<Kind, Map<String, JsonObject>> items = new EnumMap<>(Kind.class);
         for (Kind k : Kind.values()) {
             items.put(k, new LinkedHashMap<>());

@@ -30,6 +30,7 @@ public final class GatewayMetrics {
     private final AtomicLong connectionsOpen = new AtomicLong();
     private final Counter connectionsTotal;
     private final Counter messagesIn;
+    private final Counter messagesHeld;
     private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
     private final Map<String, Timer> replyLatency = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
@@ -44,6 +45,8 @@ public final class GatewayMetrics {
                 .description("WebSocket chat connections open now").register(registry);
         connectionsTotal = Counter.builder("nectar_connections_total").description("WebSocket chat connections accepted").register(registry);
         messagesIn = Counter.builder("nectar_messages_in_total").description("Frames received from shoppers").register(registry);
+        messagesHeld = Counter.builder("nectar_messages_held_total")
+                .description("Shopper messages kept for the agent who owns the conversation (the bot did not answer)").register(registry);
         for (ErrorCode c : ErrorCode.values()) {
             errors.put(c, Counter.builder("nectar_errors_total").tag("code", c.code())
                     .description("Error frames sent, by code").register(registry));
@@ -69,6 +72,10 @@ public final class GatewayMetrics {
 
     public void messageIn() {
         messagesIn.increment();
+    }
+
+    public void messageHeld() {
+        messagesHeld.increment();
     }
 
     public void messageOut(String type) {

@@ -24,7 +24,7 @@ public final class PgHandoffQueue implements HandoffQueue {
     /** Messages of a conversation shown with its handoff. */
     public static final int TRANSCRIPT_MESSAGES = 50;
 
-    static final String PENDING = "SELECT conversation_id, reason, language, opened_at, dialogue FROM handoffs "
+    static final String PENDING = "SELECT conversation_id, reason, language, opened_at, dialogue, taken_by FROM handoffs "
             + "WHERE merchant_id = $1 AND closed_at IS NULL ORDER BY opened_at, id LIMIT " + HandoffDesk.MAX_PER_MERCHANT;
     static final String TRANSCRIPTS = "SELECT conversation_id, role, text, at, message_id, intent, source FROM ("
             + "SELECT m.*, row_number() OVER (PARTITION BY conversation_id ORDER BY seq DESC) AS n FROM messages m "
@@ -64,7 +64,7 @@ public final class PgHandoffQueue implements HandoffQueue {
                     out.add(new HandoffDesk.Handoff(merchant, id, r.getString("reason"),
                             r.getOffsetDateTime("opened_at").toInstant().toEpochMilli(), r.getString("language"),
                             transcripts.getOrDefault(id, new JsonArray()),
-                            dialogue instanceof JsonObject j ? j : new JsonObject()));
+                            dialogue instanceof JsonObject j ? j : new JsonObject(), r.getString("taken_by")));
                 }
                 return out;
             });

@@ -68,6 +68,12 @@ public final class PgMerchantKnowledge implements MerchantKnowledge {
     }
 
     @Override
+    public JsonObject settings(String merchant) {
+        java.util.Map.Entry<Long, StoreDocuments> served = merchant == null ? null : sync.served(merchant);
+        return served == null ? null : served.getValue().settings();
+    }
+
+    @Override
     public Future<Listing> list(String merchant, StoreDocuments.Kind kind) {
         return db.withConnection(conn -> KnowledgeRows.merchant(conn, merchant).compose(row -> {
             if (row == null) {

@@ -55,13 +55,24 @@ public final class PgTranscriptSink implements TranscriptSink {
     static final String UPDATE_DIALOGUE = "UPDATE handoffs SET dialogue = $3, dialogue_seq = $4 WHERE conversation_id = $1 "
             + "AND merchant_id = $2 AND closed_at IS NULL AND (dialogue_seq IS NULL OR dialogue_seq < $4)";
 
+    static final String OWNER = "UPDATE conversations SET owner = $2 WHERE id = $1";
+    static final String REOPENED = "UPDATE conversations SET owner = 'bot' WHERE id = ANY($1) AND owner = 'closed'";
+    static final String HANDOFF_TAKEN = "UPDATE handoffs SET taken_by = $2, taken_at = $3 WHERE conversation_id = $1 AND closed_at IS NULL";
+    static final String HANDOFF_OVER = "UPDATE handoffs SET closed_at = $2 WHERE conversation_id = $1 AND closed_at IS NULL";
+
     private final Database db;
+    private volatile java.util.function.Predicate<String> hasWebhook = m -> false;
     private final LongAdder batches = new LongAdder();
     private final LongAdder rows = new LongAdder();
     private final LongAdder failed = new LongAdder();
 
     public PgTranscriptSink(Database db) {
         this.db = db;
+    }
+
+    /** Which merchants have a webhook: their ownership changes go into the webhook outbox. */
+    public void webhooks(java.util.function.Predicate<String> merchantHasWebhook) {
+        this.hasWebhook = merchantHasWebhook;
     }
 
     /** Registers the sink's counters. */
@@ -84,7 +95,8 @@ public final class PgTranscriptSink implements TranscriptSink {
                         + "and a seq >= 1: " + m.toJson().encode()));
             }
         }
-        return db.inTransaction(conn -> writeAll(conn, ordered)).andThen(ar -> {
+        java.util.function.Predicate<String> webhook = hasWebhook;
+        return db.inTransaction(conn -> writeAll(conn, ordered, webhook)).andThen(ar -> {
             if (ar.succeeded()) {
                 batches.increment();
                 rows.add(batch.size());
@@ -94,7 +106,7 @@ public final class PgTranscriptSink implements TranscriptSink {
         });
     }
 
-    private static Future<Void> writeAll(SqlConnection conn, List<LoggedMessage> batch) {
+    private static Future<Void> writeAll(SqlConnection conn, List<LoggedMessage> batch, java.util.function.Predicate<String> webhook) {
         List<Tuple> messages = new ArrayList<>(batch.size());
         Map<String, Tuple> conversations = new LinkedHashMap<>();
         Map<String, long[]> spans = new LinkedHashMap<>();      // conversation -> [min at, max at, max seq]
@@ -131,6 +143,33 @@ public final class PgTranscriptSink implements TranscriptSink {
                     .addOffsetDateTime(time(span[0])).addOffsetDateTime(time(span[1]))
                     .addString(languages.get(m.conversationId())).addLong(span[2]));
         }
+        // ownership changes (in seq order): the conversation's owner, the handoff taken or over, the webhook outbox
+        List<Tuple> owners = new ArrayList<>();
+        List<Tuple> taken = new ArrayList<>();
+        List<Tuple> over = new ArrayList<>();
+        List<Tuple> events = new ArrayList<>();
+        java.util.Set<String> answeredByBot = new java.util.LinkedHashSet<>();
+        Map<String, Long> lastChange = new LinkedHashMap<>();
+        for (LoggedMessage m : batch) {
+            if (io.nectar.gateway.webhook.OwnershipEvent.is(m)) {
+                lastChange.put(m.conversationId(), m.seq());
+                owners.add(Tuple.of(m.conversationId(), m.source()));
+                if (io.nectar.gateway.conversations.Owner.isAgent(m.source())) {
+                    taken.add(Tuple.tuple().addString(m.conversationId()).addString(m.messageId()).addOffsetDateTime(time(m.at())));
+                } else {
+                    over.add(Tuple.tuple().addString(m.conversationId()).addOffsetDateTime(time(m.at())));
+                }
+                if (webhook.test(m.merchantId())) {
+                    events.add(io.nectar.gateway.webhook.PgOutbox.event(io.nectar.gateway.webhook.OwnershipEvent.id(m), m.merchantId(),
+                            io.nectar.gateway.webhook.OwnershipEvent.body(m).encode()));
+                }
+            }
+        }
+        for (LoggedMessage m : batch) {
+            if ("bot".equals(m.role()) && m.seq() > lastChange.getOrDefault(m.conversationId(), 0L)) {
+                answeredByBot.add(m.conversationId());
+            }
+        }
         Future<?> f = conn.preparedQuery(INSERT_MESSAGE).executeBatch(messages)
                 .compose(r -> conn.preparedQuery(UPSERT_CONVERSATION).executeBatch(new ArrayList<>(conversations.values())))
                 .compose(r -> {
@@ -143,6 +182,22 @@ public final class PgTranscriptSink implements TranscriptSink {
         }
         if (!dialogues.isEmpty()) {
             f = f.compose(r -> conn.preparedQuery(UPDATE_DIALOGUE).executeBatch(new ArrayList<>(dialogues.values())));
+        }
+        if (!owners.isEmpty()) {
+            f = f.compose(r -> conn.preparedQuery(OWNER).executeBatch(owners));
+        }
+        if (!taken.isEmpty()) {
+            f = f.compose(r -> conn.preparedQuery(HANDOFF_TAKEN).executeBatch(taken));
+        }
+        if (!over.isEmpty()) {
+            f = f.compose(r -> conn.preparedQuery(HANDOFF_OVER).executeBatch(over));
+        }
+        if (!events.isEmpty()) {
+            f = f.compose(r -> io.nectar.gateway.webhook.PgOutbox.add(conn, events));
+        }
+        if (!answeredByBot.isEmpty()) {
+            // a closed conversation the shopper went on with is the bot's again
+            f = f.compose(r -> conn.preparedQuery(REOPENED).execute(Tuple.tuple().addArrayOfString(answeredByBot.toArray(String[]::new))));
         }
         return f.mapEmpty();
     }

@@ -33,12 +33,18 @@ public final class StoreImporter {
         String merchant = docs.merchantId();
         JsonObject settings = docs.settings();
         Object fromFile = settings.remove(StoreDocuments.API_KEY_FIELD);   // the key's hash lives in its own column
+        // agents live in their own table: store.yaml's are added when missing, never overwriting one changed since
+        java.util.List<io.nectar.gateway.auth.Agent> agents = io.nectar.gateway.auth.StoreAgents.read(merchant, settings);
+        settings.remove(io.nectar.gateway.auth.StoreAgents.FIELD);
         String keyHash = apiKeyHash != null ? apiKeyHash : (String) fromFile;
         String name = displayName(settings);
         return conn.begin().compose(tx -> conn.preparedQuery("INSERT INTO merchants (id, name, settings, version) VALUES ($1, $2, $3, 0) "
                                 + "ON CONFLICT (id) DO NOTHING").execute(Tuple.of(merchant, name, settings))
                 .compose(inserted -> {
                     boolean created = inserted.rowCount() == 1;
+                    return io.nectar.gateway.auth.PgAgentAccounts.addMissing(conn, agents).map(created);
+                })
+                .compose(created -> {
                     if (!created && ifAbsent) {
                         return KnowledgeRows.merchant(conn, merchant).map(row -> new Result(merchant, false, true, row.version(),
                                 row.apiKeyHash() != null));

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * ops/store import DIR --pg URL [--merchant ID] [--api-key KEY]
  * ops/store new-key MERCHANT --pg URL
  * ops/store key-hash KEY
+ * ops/store add-agent MERCHANT --login LOGIN [--name NAME] --pg URL
+ * ops/store password-hash            (the password on standard input)
  * </pre>
  */
 public final class StoreTool {
@@ -33,6 +35,12 @@ public final class StoreTool {
                   Gives the merchant a new random API key (printed once); the old one stops working at once.
               ops/store key-hash KEY
                   Prints the SHA-256 of a key, for store.yaml's apiKeySha256.
+              ops/store add-agent MERCHANT --login LOGIN [--name NAME] --pg URL
+                  Creates an agent who signs in to the workbench (/agent), or gives an existing one a new
+                  password: a random one, printed once (only its hash is stored).
+              ops/store password-hash
+                  Reads a password from standard input and prints its hash, for an agent's passwordHash in
+                  store.yaml (agents: [{login, name, passwordHash}]).
             --pg defaults to $NECTAR_PG_URL.
             """;
 
@@ -66,10 +74,14 @@ public final class StoreTool {
         String pg = pgFromEnv;
         String merchant = null;
         String apiKey = null;
+        String login = null;
+        String name = null;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--pg" -> pg = value(args, ++i, a);
+                case "--login" -> login = value(args, ++i, a);
+                case "--name" -> name = value(args, ++i, a);
                 case "--merchant" -> merchant = value(args, ++i, a);
                 case "--api-key" -> apiKey = value(args, ++i, a);
                 default -> {
@@ -79,6 +91,15 @@ public final class StoreTool {
                     positional = a;
                 }
             }
+        }
+        if (command.equals("password-hash")) {
+            String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                    .readLine();
+            if (password == null || password.length() < 8) {
+                throw new IllegalArgumentException("give a password of at least 8 characters on standard input");
+            }
+            out.println(io.nectar.gateway.auth.PasswordHashing.hash(password.toCharArray()));
+            return 0;
         }
         if (positional == null) {
             throw new IllegalArgumentException(command + " needs an argument");
@@ -96,6 +117,7 @@ public final class StoreTool {
         return switch (command) {
             case "import" -> importStore(Path.of(positional), pg, merchant, apiKey, out);
             case "new-key" -> newKey(positional, pg, out);
+            case "add-agent" -> addAgent(positional, login, name, pg, out);
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         };
     }
@@ -139,6 +161,24 @@ public final class StoreTool {
             }
             out.println("new merchant API key of " + merchant + " (shown once; the old key no longer works): " + key);
             return 0;
+        })));
+    }
+
+    private static int addAgent(String merchant, String login, String name, String pg, PrintStream out) throws Exception {
+        if (!io.nectar.gateway.auth.Agent.validLogin(login)) {
+            throw new IllegalArgumentException("--login must be 1-64 letters, digits, '.', '_', '-' or '@'");
+        }
+        String password = ApiKeys.generate().substring(3, 23);
+        io.nectar.gateway.auth.Agent agent = new io.nectar.gateway.auth.Agent(merchant, login, name,
+                io.nectar.gateway.auth.PasswordHashing.hash(password.toCharArray()));
+        return withDatabase(pg, db -> db.withConnection(conn -> KnowledgeRows.merchant(conn, merchant).compose(row -> {
+            if (row == null) {
+                throw new IllegalArgumentException("no merchant '" + merchant + "' in this database");
+            }
+            return io.nectar.gateway.auth.PgAgentAccounts.put(conn, agent).map(v -> {
+                out.println("agent " + agent.login() + " of " + merchant + " signs in at /agent with the password (shown once): " + password);
+                return 0;
+            });
         })));
     }
 

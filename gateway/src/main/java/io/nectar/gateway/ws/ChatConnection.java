@@ -5,6 +5,7 @@ import io.nectar.gateway.chat.ChatSession;
 import io.nectar.gateway.chat.MessagePipeline;
 import io.nectar.gateway.chat.Welcome;
 import io.nectar.gateway.conversations.Claim;
+import io.nectar.gateway.conversations.ConversationStore;
 import io.nectar.gateway.error.ErrorCode;
 import io.nectar.gateway.knowledge.KnowledgeBase;
 import io.nectar.gateway.shoppers.ShopperTokens;
@@ -333,6 +334,8 @@ public final class ChatConnection {
                 MessagePipeline.Outcome o = ar.result();
                 if (o instanceof MessagePipeline.Reply r) {
                     send(r.frame());
+                } else if (o instanceof MessagePipeline.Forwarded f) {
+                    send(f.frame());
                 } else if (o instanceof MessagePipeline.Refused r) {
                     error(r.code(), r.message(), m.id());
                 } else {
@@ -343,12 +346,20 @@ public final class ChatConnection {
         });
     }
 
-    /** A frame appended on some node for this conversation (an agent's message): sent unless already sent. */
+    /**
+     * A frame appended on some node for this conversation (an agent's message, an ownership change): sent
+     * unless already sent. A dialogue state riding along (a flow an agent started) goes to the session only.
+     */
     void deliver(long epoch, JsonObject frame) {
         if (session == null || closed || epoch != session.epoch()) {
             return;
         }
-        if (session.delivered(frame)) {
+        JsonObject dialogue = null;
+        if (frame.containsKey(ConversationStore.DIALOGUE_FIELD)) {
+            frame = frame.copy();
+            dialogue = (JsonObject) frame.remove(ConversationStore.DIALOGUE_FIELD);
+        }
+        if (session.delivered(frame, dialogue)) {
             send(frame);
         }
     }
