@@ -25,7 +25,7 @@ public final class AdminAccounts {
 
     /** Creates or replaces an admin (hashing here: call off the event loop, or accept the ~100 ms). */
     public static Future<Void> put(SqlClient c, String merchant, String user, String password) {
-        return c.preparedQuery(UPSERT).execute(Tuple.of(merchant, user, AdminPasswords.hash(password))).mapEmpty();
+        return c.preparedQuery(UPSERT).execute(Tuple.of(merchant, user, PasswordHashing.hash(password.toCharArray()))).mapEmpty();
     }
 
     /**
@@ -41,10 +41,13 @@ public final class AdminAccounts {
         return c.preparedQuery(HASH).execute(Tuple.of(merchant, user)).compose(rows -> {
             String stored = rows.size() == 0 ? null : rows.iterator().next().getString("password_hash");
             // a missing user costs the same time as a wrong password
-            String against = stored != null ? stored : DUMMY;
-            return vertx.executeBlocking(() -> AdminPasswords.matches(password, against) && stored != null, false);
+            return vertx.executeBlocking(() -> PasswordHashing.verify(password.toCharArray(), stored != null ? stored : Dummy.HASH)
+                    && stored != null, false);
         });
     }
 
-    private static final String DUMMY = AdminPasswords.hash("not a password of anyone");
+    /** Hashed on first use, on a worker thread (hashing is slow on purpose). */
+    private static final class Dummy {
+        static final String HASH = PasswordHashing.hash("not a password of anyone".toCharArray());
+    }
 }
