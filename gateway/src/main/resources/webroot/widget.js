@@ -34,6 +34,8 @@
   const BACKOFF_BASE_MS = 500;
   const BACKOFF_MAX_MS = 8000;
   const FATAL = ['unknown_merchant', 'missing_merchant', 'origin_not_allowed'];
+  /** Replies that end a conversation from the shopper's side: the rating is offered after them. */
+  const ENDINGS = ['smalltalk-thanks', 'smalltalk-goodbye'];
 
   // ---- texts of the interface, per language (the shopper's: that of the latest reply) ----
   const STRINGS = {
@@ -48,6 +50,9 @@
       tooLong: (n, max) => 'Your message has ' + n + ' characters; the limit is ' + max + '. Please shorten it, then send it again.',
       handedOff: 'A human agent will take over; they can see this conversation.',
       moved: 'This conversation continues in another window.', continueHere: 'Continue here',
+      rate: 'How was this chat?', rateGood: 'Good', rateBad: 'Bad', rateGoodLabel: 'This chat was good',
+      rateBadLabel: 'This chat was bad', rateComment: 'Anything we could do better? (optional)',
+      rateSend: 'Send feedback', rated: 'Thank you for your feedback.',
       agent: 'Agent',
       viewProduct: 'View product', inStock: 'In stock', soldOut: 'Sold out', oneSize: 'One size',
       promotion: 'Offer', until: d => 'Until ' + d, from: d => 'From ' + d, ended: d => 'Ended on ' + d,
@@ -78,6 +83,9 @@
       tooLong: (n, max) => '您的消息有 ' + n + ' 个字，最多 ' + max + ' 个字。请缩短后再发送。',
       handedOff: '人工客服会接手，并能看到这段对话。',
       moved: '这段对话已在另一个窗口继续。', continueHere: '在这里继续',
+      rate: '这次对话您满意吗？', rateGood: '满意', rateBad: '不满意', rateGoodLabel: '这次对话令人满意',
+      rateBadLabel: '这次对话不满意', rateComment: '有什么可以做得更好？（可选）',
+      rateSend: '提交反馈', rated: '感谢您的反馈。',
       agent: '人工客服',
       viewProduct: '查看商品', inStock: '有货', soldOut: '售罄', oneSize: '均码',
       promotion: '优惠', until: d => '截至 ' + d, from: d => d + ' 开始', ended: d => '已于 ' + d + ' 结束',
@@ -147,6 +155,13 @@ time { display: block; margin-top: 2px; font-size: 11px; color: var(--muted); }
 .chip { border: 1px solid var(--accent); color: var(--accent); background: #fff; border-radius: 14px; padding: 3px 12px; font-size: 13px; cursor: pointer; }
 .chip:hover:not(:disabled) { background: var(--accent); color: var(--on-accent); }
 .chip:disabled { border-color: var(--line); color: #a1a1aa; cursor: default; }
+.rating { align-self: center; text-align: center; font-size: 13px; color: var(--muted); white-space: normal; }
+.rate-row { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; justify-content: center; }
+.rate-btn { border: 1px solid var(--accent); color: var(--accent); background: #fff; border-radius: 14px; padding: 3px 12px; font-size: 13px; cursor: pointer; }
+.rate-btn[aria-pressed="true"], .rate-btn:hover:not(:disabled) { background: var(--accent); color: var(--on-accent); }
+.rate-btn:disabled { border-color: var(--line); color: #a1a1aa; cursor: default; }
+.rating textarea { display: block; width: 100%; box-sizing: border-box; margin-top: 8px; font: inherit; border: 1px solid var(--line); border-radius: 8px; padding: 6px; resize: vertical; }
+.rating .rate-send { margin-top: 6px; }
 .card { display: flex; gap: 10px; margin-top: 8px; padding: 8px; border: 1px solid var(--line); border-radius: 10px; background: #fff; white-space: normal; }
 .offer { margin-top: 8px; padding-top: 6px; border-top: 1px dashed var(--line); cursor: pointer; white-space: normal; }
 .offer-text { margin: 0; }
@@ -702,6 +717,7 @@ textarea:disabled { background: #f4f4f5; }
       case 'message': return shopperMessage(f);
       case 'system': return systemLine(f);
       case 'received': return received(f);
+      case 'rated': return rated(f);
       case 'moved': st.closeReason = 'moved'; return undefined; // the close (4001) follows
       case 'reconnect': st.attempt = 0; return undefined; // the node is going away: the close (1012) follows, then a resume
       default: return undefined;
@@ -754,6 +770,83 @@ textarea:disabled { background: #f4f4f5; }
     if (!fresh(f)) return;
     st.owner = f.owner || st.owner;
     addSys(String(f.text || ''));
+    if (f.owner === 'closed') askRating();
+  }
+
+  /**
+   * At an end of the conversation (a finished task, the shopper's thanks or goodbye, an agent closing
+   * it), once per conversation: good or bad, then an optional comment. Each choice is sent as a rate
+   * frame at once (the latest counts), so a shopper who never writes a comment has still rated.
+   */
+  function askRating() {
+    if (!st.conversationId || st.ratingFor === st.conversationId) return;
+    st.ratingFor = st.conversationId;
+    const t = strings();
+    const box = el('div', 'msg rating');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', t.rate);
+    box.appendChild(el('p', 'rate-q', t.rate));
+    const row = el('div', 'rate-row');
+    const comment = el('textarea');
+    comment.rows = 2;
+    comment.maxLength = 1000;
+    comment.placeholder = t.rateComment;
+    comment.setAttribute('aria-label', t.rateComment);
+    comment.hidden = true;
+    const sendComment = el('button', 'rate-btn rate-send', t.rateSend);
+    sendComment.type = 'button';
+    sendComment.hidden = true;
+    let chosen = null;
+    for (const [value, label, aria] of [['good', '👍 ' + t.rateGood, t.rateGoodLabel], ['bad', '👎 ' + t.rateBad, t.rateBadLabel]]) {
+      const b = el('button', 'rate-btn rate-' + value, label);
+      b.type = 'button';
+      b.setAttribute('aria-label', aria);
+      b.setAttribute('aria-pressed', 'false');
+      b.addEventListener('click', () => {
+        chosen = value;
+        row.querySelectorAll('button').forEach(o => o.setAttribute('aria-pressed', String(o === b)));
+        sendRating(value, null);
+        comment.hidden = false;
+        sendComment.hidden = false;
+        comment.focus();
+      });
+      row.appendChild(b);
+    }
+    sendComment.addEventListener('click', () => {
+      const text = comment.value.trim();
+      if (!chosen) return;
+      if (text) { st.lastRated = null; sendRating(chosen, text); } // thanks once this one is recorded
+      comment.disabled = true;
+      sendComment.disabled = true;
+      st.ratingDone = true;
+      showRated();
+    });
+    box.append(row, comment, sendComment);
+    ui.log.appendChild(box);
+    st.ratingEl = box;
+    st.ratingDone = false;
+    scrollDown();
+  }
+
+  function sendRating(rating, comment) {
+    if (!st.ws || st.ws.readyState !== 1) return;
+    const f = { type: 'rate', rating: rating };
+    if (comment) f.comment = comment;
+    st.ws.send(JSON.stringify(f));
+  }
+
+  /** The gateway recorded a rating: once the shopper is done with it, say thank you. */
+  function rated(f) {
+    st.lastRated = f.rating;
+    if (st.ratingDone) showRated();
+  }
+
+  function showRated() {
+    if (!st.ratingEl || !st.lastRated || st.ratingEl.querySelector('.rate-thanks')) return;
+    const p = el('p', 'rate-thanks', strings().rated);
+    p.setAttribute('role', 'status');
+    st.ratingEl.appendChild(p);
+    scrollDown();
   }
 
   /** A message kept for the agent who holds the conversation: no bot reply will come; the agent answers. */
@@ -845,6 +938,7 @@ textarea:disabled { background: #f4f4f5; }
       div.appendChild(el('span', 'meta', meta));
     }
     if (f.handoff) addSys(strings().handedOff);
+    if (ENDINGS.indexOf(f.intent) >= 0 || (f.flow && f.flow.status === 'completed')) askRating();
     updateTyping();
     botArrived(f.at);
     scrollDown();

@@ -286,6 +286,54 @@ class WidgetBrowserTest {
     }
 
     @Test
+    void atTheEndOfAConversationTheShopperRatesItWithAnOptionalComment() throws Exception {
+        try (Chromium.Context context = browser.newContext()) {
+            CdpPage page = context.newPage("about:blank");
+            page.languages("en-US,en");
+            WidgetPage w = openShop(page, shop.url("/"));
+            w.click(".launcher");
+            w.waitFor("R.getElementById('status').dataset.state === 'online'", 10_000);
+            w.send("Do you ship abroad?");
+            w.awaitReplies(2);
+            assertEquals(0L, w.count(".rating"), "no rating in the middle of a conversation");
+            double badBefore = metric("nectar_ratings_bad_total");
+            w.send("thanks");
+            w.awaitReplies(3);
+            w.waitFor("!!R.querySelector('.rating')", 5_000);
+            assertEquals("How was this chat?", w.text("R.querySelector('.rating').getAttribute('aria-label')"));
+            assertEquals("This chat was bad", w.text("R.querySelector('.rate-bad').getAttribute('aria-label')"));
+            assertFalse(w.visible(".rating textarea"), "the comment box comes after a choice");
+            w.click(".rate-bad");
+            assertEquals("true", w.text("R.querySelector('.rate-bad').getAttribute('aria-pressed')"));
+            assertEquals("false", w.text("R.querySelector('.rate-good').getAttribute('aria-pressed')"));
+            assertTrue(w.visible(".rating textarea"));
+            w.eval("(R.querySelector('.rating textarea').value = " + io.vertx.core.json.Json.encode(XSS + " the size chart was wrong")
+                    + ", true)");
+            w.click(".rate-send");
+            w.waitFor("!!R.querySelector('.rate-thanks')", 5_000);
+            assertEquals("Thank you for your feedback.", w.text("R.querySelector('.rate-thanks').textContent"));
+            assertEquals(badBefore + 2, metric("nectar_ratings_bad_total"), "the choice and then its comment, each recorded");
+            assertNull(page.eval("window.__pwned"));
+            w.send("bye");
+            w.awaitReplies(4);
+            assertEquals(1L, w.count(".rating"), "asked once per conversation");
+        }
+    }
+
+    /** A counter of the gateway's /metrics. */
+    private static double metric(String name) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no " + name + " in /metrics");
+    }
+
+    @Test
     void keyboardOnly() throws Exception {
         try (Chromium.Context context = browser.newContext()) {
             CdpPage page = context.newPage("about:blank");
