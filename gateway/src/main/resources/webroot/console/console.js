@@ -99,7 +99,7 @@
     ['csat', 'CSAT'], ['complaints', 'Complaints'], ['bot_first_reply_ms', 'Bot first reply (ms)'],
     ['agent_first_reply_ms', 'Agent first reply (ms)'], ['reminders_sent', 'Reminders sent'],
     ['reminder_recovery_rate', 'Reminder recovery'], ['holdout_recovery_rate', 'Holdout recovery'], ['reminder_uplift', 'Reminder uplift'],
-    ['offers_shown', 'Offers shown'], ['offer_take_up', 'Offer take-up'], ['assist_adoption', 'Assist adoption']];
+    ['offers_shown', 'Offers shown'], ['offer_take_up', 'Offer take-up'], ['assist_adoption', 'Assist adoption'], ['assist_acceptance', 'Assist acceptance']];
 
   function value(v) {
     if (v === null || v === undefined) return '—';

@@ -2,13 +2,20 @@ package io.nectar.gateway.assist;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nectar.gateway.pg.Database;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import io.vertx.sqlclient.Tuple;
 
 /**
  * What agents did with the assist pane, the measure ICS-Assist used: per merchant and predicted intent, how
@@ -17,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <b>acceptance</b> = suggestions sent as is / suggestions sent. A pane is decided when the agent sends one
  * of its suggestions, or sends their own words, or when the next shopper message's pane replaces it, or
  * when the agent hands the conversation back or closes it (ignored). Counted on the node where it was
- * decided (Prometheus sums nodes); the REST view is this node's. Thread-safe.
+ * decided (Prometheus sums nodes); the REST view is this node's. With PostgreSQL every decided pane is
+ * also a row of {@code assist_suggestions} (idempotent on the pane and the suggestion), from which the
+ * merchant's numbers take {@code assist_adoption} for any period, across nodes. Thread-safe.
  */
 public final class SuggestionLog {
 
@@ -36,12 +45,27 @@ public final class SuggestionLog {
     private static final int EDITED = 2;
     private static final int IGNORED = 3;
 
+    static final String INSERT = "INSERT INTO assist_suggestions (merchant_id, conversation_id, assist_id, suggestion_id, rank, kind, "
+            + "ref, intent, shown_at, outcome, outcome_at, agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+            + "ON CONFLICT (assist_id, suggestion_id) DO NOTHING";
+    /** The suggestion id of a pane decided without one (the agent's own words, or ignored). */
+    public static final String NONE = "-";
+
     private final Map<String, Map<String, AtomicLongArray>> counts = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Supplier<Database> db;
+    private final java.time.Clock clock;
 
     public SuggestionLog(MeterRegistry registry) {
+        this(registry, () -> null, java.time.Clock.systemUTC());
+    }
+
+    /** {@code db} gives the database, or null while there is none (embedded): then only counted. */
+    public SuggestionLog(MeterRegistry registry, Supplier<Database> db, java.time.Clock clock) {
         this.registry = registry;
+        this.db = db;
+        this.clock = clock;
     }
 
     private AtomicLongArray of(String merchant, String intent) {
@@ -54,14 +78,30 @@ public final class SuggestionLog {
         counter("shown", a).increment();
     }
 
-    /** A pane was decided. */
-    public void decided(String merchant, Assist a, Outcome outcome) {
+    /**
+     * A pane was decided: {@code used} is the suggestion sent (null when none was), {@code agent} the login
+     * that decided it (null when a newer pane replaced it). Completes when the row is written (at once
+     * without a database); a failed write is the caller's to log, the counts are kept either way.
+     */
+    public Future<Void> decided(String merchant, Assist a, Suggestion used, Outcome outcome, String agent) {
         of(merchant, a.intent()).incrementAndGet(switch (outcome) {
             case SENT -> SENT;
             case EDITED -> EDITED;
             case IGNORED -> IGNORED;
         });
         counter(outcome.code, a).increment();
+        Database d = db.get();
+        if (d == null) {
+            return Future.succeededFuture();
+        }
+        int rank = used == null ? 0 : a.suggestions().indexOf(used) + 1;
+        return d.pool().preparedQuery(INSERT).execute(Tuple.from(new Object[]{merchant, a.conversationId(), a.assistId(),
+                used == null ? NONE : used.id(), (short) rank, used == null ? "none" : used.kind(), used == null ? null : used.ref(),
+                a.intent() == null ? "none" : a.intent(), time(a.at()), outcome.code, time(clock.millis()), agent})).mapEmpty();
+    }
+
+    private static OffsetDateTime time(long epochMillis) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
     }
 
     private Counter counter(String outcome, Assist a) {

@@ -62,6 +62,10 @@ public final class MerchantNumbers {
             SELECT count(*) FILTER (WHERE kind = 'shown') AS shown, count(*) FILTER (WHERE kind = 'clicked') AS clicked,
                    count(*) FILTER (WHERE kind = 'bought') AS bought
             FROM offer_events WHERE merchant_id = $1 AND at >= $2 AND at < $3""";
+    private static final String ASSIST = """
+            SELECT count(*) AS decided, count(*) FILTER (WHERE outcome IN ('sent', 'edited')) AS used,
+                   count(*) FILTER (WHERE outcome = 'sent') AS sent
+            FROM assist_suggestions WHERE merchant_id = $1 AND shown_at >= $2 AND shown_at < $3""";
     private static final String COMPLAINTS = """
             SELECT c.id, c.first_shopper_at, c.complaint, c.shopper_id, r.rating, r.comment,
                    (SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.role = 'shopper' ORDER BY m.seq DESC LIMIT 1) AS last_text
@@ -103,10 +107,15 @@ public final class MerchantNumbers {
                     .put("offers_bought", r.getLong("bought")).put("offer_click_rate", ratio(r.getLong("clicked"), shown))
                     .put("offer_take_up", ratio(r.getLong("bought"), shown));
         });
-        return Future.all(conversations, reminders, offers).map(all -> {
+        Future<JsonObject> assist = db.pool().preparedQuery(ASSIST).execute(range).map(rows -> {
+            Row r = rows.iterator().next();
+            long used = r.getLong("used");
+            return new JsonObject().put("assist_panes", r.getLong("decided")).put("assist_adoption", ratio(used, r.getLong("decided")))
+                    .put("assist_acceptance", ratio(r.getLong("sent"), used));
+        });
+        return Future.all(conversations, reminders, offers, assist).map(all -> {
             JsonObject out = new JsonObject().put("merchant", merchant).put("from", from.toString()).put("to", to.toString());
-            out.mergeIn(conversations.result()).mergeIn(reminders.result()).mergeIn(offers.result());
-            out.put("assist_adoption", 0.0); // placeholder until the agent workbench records suggestions (docs/metrics.md)
+            out.mergeIn(conversations.result()).mergeIn(reminders.result()).mergeIn(offers.result()).mergeIn(assist.result());
             return out;
         });
     }

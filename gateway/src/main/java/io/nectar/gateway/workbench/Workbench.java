@@ -76,7 +76,8 @@ public final class Workbench implements ConversationEvents, WorkbenchBus.Receive
         this.bus = bus;
         this.panes = panes;
         this.live = live;
-        this.suggestions = new SuggestionLog(services.metrics().registry());
+        this.suggestions = new SuggestionLog(services.metrics().registry(),
+                () -> services.pg() == null ? null : services.pg().database(), services.clock());
         this.engine = new AssistEngine((store, call) -> services.actions().run(store, call).toCompletionStage().toCompletableFuture(),
                 assistExecutor);
     }
@@ -182,7 +183,7 @@ public final class Workbench implements ConversationEvents, WorkbenchBus.Receive
         }
         return panes.get("pane:" + open.getString("assistId")).compose(p -> {
             if (p != null && merchant.equals(p.getString("merchant"))) {
-                suggestions.decided(merchant, Assist.fromJson(p), SuggestionLog.Outcome.IGNORED);
+                logged(suggestions.decided(merchant, Assist.fromJson(p), null, SuggestionLog.Outcome.IGNORED, null));
                 return panes.delete("pane:" + open.getString("assistId"));
             }
             return Future.succeededFuture();
@@ -346,9 +347,14 @@ public final class Workbench implements ConversationEvents, WorkbenchBus.Receive
             if (still == null) {
                 return Future.<Void>succeededFuture(); // decided already (another message of the same pane)
             }
-            suggestions.decided(agent.merchant(), a, o);
+            logged(suggestions.decided(agent.merchant(), a, o == SuggestionLog.Outcome.IGNORED ? null : s, o, agent.login()));
             return panes.delete("pane:" + a.assistId());
         });
+    }
+
+    /** A pane's row not written costs the merchant's numbers one pane, never the agent's message: logged. */
+    private static void logged(Future<Void> write) {
+        write.onFailure(t -> log.warn("assist outcome not recorded: {}", t.toString()));
     }
 
     public Future<Void> close() {

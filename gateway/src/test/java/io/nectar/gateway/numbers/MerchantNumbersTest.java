@@ -171,6 +171,20 @@ class MerchantNumbersTest {
         offer("demo", "c1", "o-a", "clicked", t(Duration.ofMinutes(2)));
         offer("demo", "c1", "o-a", "bought", t(Duration.ofDays(1)));
         offer("other", "o1", "o-a", "shown", t(Duration.ZERO));
+        // assist panes: c3 one sent as is and one edited; c6 one ignored and one sent as is; none of other merchants or months
+        pane("demo", "c3", "p1", "faq:returns", 1, "sent", t(Duration.ofDays(1).plusMinutes(3)));
+        pane("demo", "c3", "p2", "faq:returns", 2, "edited", t(Duration.ofDays(1).plusMinutes(4)));
+        pane("demo", "c6", "p3", "flow:exchange", 0, "ignored", t(Duration.ofDays(4).plusMinutes(2)));
+        pane("demo", "c6", "p4", "faq:sizes", 1, "sent", t(Duration.ofDays(4).plusMinutes(3)));
+        pane("other", "o1", "p5", "faq:shipping", 1, "sent", t(Duration.ofMinutes(1)));
+        pane("demo", "c-oct", "p6", "faq:shipping", 0, "ignored", OffsetDateTime.parse("2026-10-31T23:01:00Z"));
+    }
+
+    static void pane(String merchant, String conversation, String pane, String intent, int rank, String outcome, OffsetDateTime shown)
+            throws Exception {
+        sql("INSERT INTO assist_suggestions (merchant_id, conversation_id, assist_id, suggestion_id, rank, kind, ref, intent, shown_at, "
+                        + "outcome, outcome_at, agent) VALUES ($1, $2, $3, $4, $5, 'faq', NULL, $6, $7, $8, $7, 'ann')",
+                merchant, conversation, pane, rank == 0 ? "-" : "s" + rank, (short) rank, intent, shown, outcome);
     }
 
     @Test
@@ -215,6 +229,10 @@ class MerchantNumbersTest {
         assertEquals(1, n.getLong("offers_clicked"));
         assertEquals(1, n.getLong("offers_bought"));
         assertEquals(0.3333, n.getDouble("offer_take_up"));
+        // assist: 4 panes decided (p1..p4), 3 used (sent, edited, sent), 2 of them as is
+        assertEquals(4, n.getLong("assist_panes"));
+        assertEquals(0.75, n.getDouble("assist_adoption"));
+        assertEquals(0.6667, n.getDouble("assist_acceptance"));
 
         JsonArray complaints = http.get(node.port(), "/api/merchant/complaints?from=2026-11-01&to=2026-11-30", KEY).json()
                 .getJsonArray("complaints");

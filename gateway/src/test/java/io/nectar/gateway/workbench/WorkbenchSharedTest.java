@@ -61,6 +61,23 @@ class WorkbenchSharedTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /** The assist_suggestions row of a pane, waiting up to 5 s for the write that follows the agent's send. */
+    static io.vertx.sqlclient.Row paneRow(String assistId) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            var rows = b.services().pg().database().pool().preparedQuery("SELECT * FROM assist_suggestions WHERE assist_id = $1")
+                    .execute(io.vertx.sqlclient.Tuple.of(assistId)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            if (rows.size() > 0) {
+                assertEquals(1, rows.size(), "one row per decided pane");
+                return rows.iterator().next();
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no assist_suggestions row for pane " + assistId);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void theAgentOnOneNodeServesAShopperOnTheOtherAndSurvivesTheShoppersNodeStopping() throws Exception {
         AgentClient.Answer signedIn = AgentClient.signIn(vertx, a.port(), "demo", "demo-agent", "demo-agent-password-change-me");
@@ -80,6 +97,14 @@ class WorkbenchSharedTest {
                 agent.ask(new JsonObject().put("type", "send").put("conversationId", conversation).put("assistId", pane.getString("assistId"))
                         .put("suggestionId", first.getString("id")).put("text", first.getString("text")));
                 lastSeq = shopper.await(f -> "agent".equals(f.getString("type"))).getLong("seq");
+                // the pane's outcome is a row in PostgreSQL, whichever node decided it, for the merchant's numbers
+                io.vertx.sqlclient.Row row = paneRow(pane.getString("assistId"));
+                assertEquals("sent", row.getString("outcome"));
+                assertEquals(first.getString("id"), row.getString("suggestion_id"));
+                assertEquals(1, row.getInteger("rank"));
+                assertEquals("demo-agent", row.getString("agent"));
+                assertEquals(conversation, row.getString("conversation_id"));
+                assertEquals("demo", row.getString("merchant_id"));
             }
             // the shopper's node goes away; the shopper resumes on the other node, still with the agent
             a.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
