@@ -20,6 +20,8 @@ if ARGV[6] and ARGV[6] ~= '' then
   end
   redis.call('HSET', KEYS[1], 'sh', ARGV[6])
 end
+-- the owner before this claim ('po'), so a claim whose connection closed before it opened can give it back (unclaim.lua)
+redis.call('HSET', KEYS[1], 'po', redis.call('HGET', KEYS[1], 'o') or '')
 local e = redis.call('HINCRBY', KEYS[1], 'e', 1)
 redis.call('HSET', KEYS[1], 'o', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[4])

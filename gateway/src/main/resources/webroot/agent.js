@@ -33,6 +33,10 @@
     await fetch('/api/agent/session', { method: 'DELETE', credentials: 'same-origin' });
     location.reload();
   });
+  // the button stays disabled until the page's script handles the form: a click before that must not post
+  // the password anywhere by itself
+  $('go').disabled = false;
+  document.body.dataset.workbench = 'ready';
 
   function start(me) {
     st.me = me;

@@ -149,6 +149,7 @@ public final class MessagePipeline {
 
     private Outcome refusal(ChatSession session, Throwable failure) {
         if (failure instanceof StaleClaimException) {
+            log.info("{}; this connection steps aside", failure.getMessage());
             return new Taken();
         }
         log.warn("conversation {}: the message could not be saved ({}); the shopper is asked to retry",

@@ -104,6 +104,16 @@ public interface ConversationStore {
     /** Lets go of a conversation whose connection closed, if the claim is still this one's. */
     Future<Void> release(Claim claim);
 
+    /**
+     * Takes back a claim whose connection closed before it opened: if nobody claimed since, the claim before
+     * it holds the conversation again. A client that gave up on a connection while the node was still
+     * claiming for it has usually connected again, and its new connection must not be moved aside by a
+     * claim that nobody will use (decision 99).
+     */
+    default Future<Void> unclaim(Claim claim) {
+        return release(claim);
+    }
+
     /** Frames appended for conversations held on this node, to be written to their sockets. */
     void deliveries(DeliveryHandler handler);
 

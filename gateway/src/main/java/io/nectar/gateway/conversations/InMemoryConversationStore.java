@@ -298,6 +298,19 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
 
     @Override
+    public Future<Void> unclaim(Claim claim) {
+        Record r = records.getIfPresent(claim.conversationId());
+        if (r != null) {
+            synchronized (r) {
+                if (r.epoch == claim.epoch()) {
+                    r.epoch--;
+                }
+            }
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
     public void deliveries(DeliveryHandler handler) {
         this.deliveries = handler;
     }

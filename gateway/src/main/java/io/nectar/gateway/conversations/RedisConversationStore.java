@@ -32,6 +32,7 @@ public final class RedisConversationStore implements ConversationStore {
     private static final LuaScript COMMIT = LuaScript.load("commit");
     private static final LuaScript APPEND = LuaScript.load("append");
     private static final LuaScript RELEASE = LuaScript.load("release");
+    private static final LuaScript UNCLAIM = LuaScript.load("unclaim");
     private static final LuaScript OWNER = LuaScript.load("owner");
     private static final LuaScript PEEK = LuaScript.load("peek");
 
@@ -269,6 +270,14 @@ public final class RedisConversationStore implements ConversationStore {
         held.decrement();
         roundTrips.increment();
         return RELEASE.run(redis, List.of(keys.state(claim.conversationId())), List.of(Long.toString(claim.epoch())), timeoutMillis)
+                .mapEmpty();
+    }
+
+    @Override
+    public Future<Void> unclaim(Claim claim) {
+        held.decrement();
+        roundTrips.increment();
+        return UNCLAIM.run(redis, List.of(keys.state(claim.conversationId())), List.of(Long.toString(claim.epoch())), timeoutMillis)
                 .mapEmpty();
     }
 

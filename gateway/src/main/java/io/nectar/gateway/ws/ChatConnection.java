@@ -37,6 +37,8 @@ import java.util.Set;
 public final class ChatConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
+    /** A connection closed within this time of opening, without a message from its client, gives its claim back. */
+    private static final long ABANDONED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     static final int MAX_ID_CHARS = 128;
     /** Close code after a {@code reconnect} frame: this node is going away; resume on another. */
     public static final short CLOSE_DRAINING = 1012;
@@ -57,6 +59,9 @@ public final class ChatConnection {
     private String shopperProblem;
     private ChatSession session;
     private boolean busy;
+    /** Whether the client sent a message on this connection. */
+    private boolean used;
+    private long openedAt;
     private boolean closed;
     private boolean draining;
     private Promise<Void> drained;
@@ -143,9 +148,11 @@ public final class ChatConnection {
     }
 
     private void opened(Claim claim, List<JsonObject> missed) {
+        openedAt = System.nanoTime();
+        log.debug("conversation {} claimed with epoch {} for {}", claim.conversationId(), claim.epoch(), ws.remoteAddress());
         session = new ChatSession(claim, services.config().cluster().windowMessages());
         if (closed) {
-            services.conversations().release(claim);
+            services.conversations().unclaim(claim); // closed while claiming: the connection that replaced it keeps it
             return;
         }
         services.connections().holds(claim.conversationId(), this);
@@ -290,6 +297,7 @@ public final class ChatConnection {
             error(ErrorCode.TOO_MANY_PENDING, "too many messages waiting for replies; wait for them first", replyTo);
             return;
         }
+        used = true;
         queue.add(new MessagePipeline.Inbound(id, text.strip(), System.nanoTime()));
         queuedIds.add(id);
         pump();
@@ -413,7 +421,10 @@ public final class ChatConnection {
         services.metrics().connectionClosed();
         services.connections().closed(this, session == null ? null : session.conversationId());
         if (session != null) {
-            services.conversations().release(session.claim())
+            // closed moments after it opened, never used: most likely a connection its client had already given
+            // up on and replaced, so its claim is taken back rather than left to move the replacement aside
+            boolean abandoned = !used && System.nanoTime() - openedAt < ABANDONED_NANOS;
+            (abandoned ? services.conversations().unclaim(session.claim()) : services.conversations().release(session.claim()))
                     .onFailure(t -> log.debug("release of {} failed: {}", session.conversationId(), t.toString()));
         }
         if (drained != null) {

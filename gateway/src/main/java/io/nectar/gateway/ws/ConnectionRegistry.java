@@ -28,6 +28,8 @@ public final class ConnectionRegistry {
     void holds(String conversationId, ChatConnection c) {
         ChatConnection before = byConversation.put(conversationId, c);
         if (before != null && before != c) {
+            org.slf4j.LoggerFactory.getLogger(ConnectionRegistry.class).info(
+                    "conversation {} was opened by another connection on this node; the earlier one steps aside", conversationId);
             before.runOnLoop(() -> before.takenOver());
         }
     }

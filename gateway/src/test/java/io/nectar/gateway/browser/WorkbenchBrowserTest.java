@@ -59,7 +59,8 @@ class WorkbenchBrowserTest {
              ChatTestClient shopper = ChatTestClient.open(vertx, gateway.port(), "merchant=demo")) {
             CdpPage page = browser.page();
             browser.navigate("http://127.0.0.1:" + gateway.port() + "/agent");
-            page.waitFor("!!document.getElementById('signin')", 10_000);
+            page.waitFor("document.body && document.body.dataset.workbench === 'ready'", 10_000);
+            assertEquals(false, page.eval("document.getElementById('go').disabled"));
             page.eval("document.getElementById('merchant').value='demo';document.getElementById('login').value='demo-agent';"
                     + "document.getElementById('password').value='wrong-password';document.getElementById('go').click()");
             page.waitFor("document.getElementById('error').textContent.includes('wrong store, login or password')", 20_000);

@@ -76,7 +76,7 @@ class ClusterFailureTest {
         for (int i = 1; i <= 3; i++) {
             int port = LoadBalancer.freePort();
             ports.add(port);
-            NodeProcess n = NodeProcess.start("node-" + i, port, dir, Map.of(), "--redis", TestServers.redisUrl(), "--pg", pgUrl,
+            NodeProcess n = NodeProcess.start("node-" + i, port, dir, Map.of("NECTAR_LOG_LEVEL", "DEBUG"), "--redis", TestServers.redisUrl(), "--pg", pgUrl,
                     "--redis-prefix", prefix, "--drain-grace", "10");
             nodes.add(n);
             if (i == 1) {
@@ -88,6 +88,26 @@ class ClusterFailureTest {
             n.awaitReady(Duration.ofSeconds(180));
         }
         lb = LoadBalancer.start(dir, ports);
+    }
+
+    /** What the nodes logged about a conversation (at most 60 lines), for a failure's message. */
+    static String nodeLogsAbout(String conversationId) {
+        if (conversationId == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (line.contains(conversationId) && b.length() < 12_000) {
+                        b.append('\n').append(f.getFileName()).append(": ").append(line);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return "\n(node logs unreadable: " + e + ")";
+        }
+        return b.length() == 0 ? "\n(no node logged anything about " + conversationId + ")" : b.toString();
     }
 
     @AfterAll
@@ -143,7 +163,7 @@ class ClusterFailureTest {
         List<Long> recoveries = new ArrayList<>();
         int moved = 0;
         for (ScriptedShopper.Result r : done) {
-            assertTrue(r.problems().isEmpty(), r.name() + ": " + r.problems());
+            assertTrue(r.problems().isEmpty(), r.name() + ": " + r.problems() + nodeLogsAbout(r.conversationId()));
             assertEquals(0, r.answeredTwice(), r.name());
             assertEquals(4, r.replies().size(), r.name() + " got " + r.replies().keySet());
             JsonObject last = r.replies().get(r.name() + "-3");

@@ -157,6 +157,40 @@ class RedisConversationStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"standalone", "cluster"})
+    void aClaimWhoseConnectionClosedBeforeItOpenedGivesTheConversationBack(String kind) throws Exception {
+        String prefix = prefix();
+        try (Node a = new Node(kind, prefix, "node-a"); Node b = new Node(kind, prefix, "node-b")) {
+            Claim first = await(a.store.claim(null, "shop"));
+            await(a.store.commit(first, turn(first, "m1", "hello", "hi there")));
+            // the shopper's new connection on node b, then a late claim on node a for a connection already closed
+            Claim live = await(b.store.claim(first.conversationId(), "shop"));
+            Claim abandoned = await(a.store.claim(first.conversationId(), "shop"));
+            assertEquals(live.epoch() + 1, abandoned.epoch());
+            await(a.store.unclaim(abandoned));
+            ConversationStore.Committed c = await(b.store.commit(live, turn(live, "m2", "still here?", "yes")));
+            assertEquals(3, c.shopperSeq(), "the live connection keeps the conversation");
+            // frames appended by others go to node b again, the owner before the abandoned claim
+            List<JsonObject> atB = new java.util.concurrent.CopyOnWriteArrayList<>();
+            b.store.deliveries((conversation, epoch, frame) -> atB.add(frame));
+            await(a.store.append("shop", first.conversationId(), new LoggedMessage(first.conversationId(), "shop", 0, "agent", null,
+                    "an agent here", null, null, "en", System.currentTimeMillis(), null, null,
+                    new JsonObject().put("type", "agent").put("text", "an agent here")), null, null, null));
+            waitUntil(() -> !atB.isEmpty(), 5_000);
+            assertEquals("an agent here", atB.get(0).getString("text"));
+
+            // once another claim came after it, an abandoned claim gives nothing back
+            Claim abandonedAgain = await(a.store.claim(first.conversationId(), "shop"));
+            Claim newest = await(b.store.claim(first.conversationId(), "shop"));
+            await(a.store.unclaim(abandonedAgain));
+            assertEquals(6, await(b.store.commit(newest, turn(newest, "m3", "and now?", "still yes"))).shopperSeq(), "after m2 (3, 4) and the agent (5)");
+            ExecutionException stale = assertThrows(ExecutionException.class,
+                    () -> await(b.store.commit(live, turn(live, "m4", "old", "no"))));
+            assertInstanceOf(StaleClaimException.class, stale.getCause());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "cluster"})
     void appendedFramesReachTheHoldingNodeOrWaitInTheWindow(String kind) throws Exception {
         String prefix = prefix();
         try (Node a = new Node(kind, prefix, "node-a-" + kind); Node b = new Node(kind, prefix, "node-b-" + kind)) {

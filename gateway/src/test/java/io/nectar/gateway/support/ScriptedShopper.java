@@ -59,8 +59,7 @@ public final class ScriptedShopper {
 
     public ScriptedShopper(Vertx vertx, int port, String merchant, String name, List<String> script, long timeoutMillis) {
         this.vertx = vertx;
-        // no connect timeout of its own, like the widget: a handshake given up on while the node is still
-        // working on it can claim the conversation after the attempt that replaced it (decision 99)
+        // no handshake timeout of its own, like the widget (decision 99)
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
         this.port = port;
         this.merchant = merchant;
