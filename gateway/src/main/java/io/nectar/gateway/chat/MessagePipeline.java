@@ -114,7 +114,7 @@ public final class MessagePipeline {
         JsonObject in = ReplyFrames.shopper(m.id(), m.text(), now);
         TurnWrite write = TurnWrite.shopperOnly(m.id(), in, ReplyFrames.shopperRecord(session.conversationId(), store.merchantId(),
                 m.id(), m.text(), session.language(), now, in));
-        return services.conversations().commit(session.claim(), write).<Outcome>map(c -> {
+        return commitOrWait(session, write, 0).<Outcome>map(c -> {
             if (c.duplicate()) {
                 return duplicateOf(session, m, c.duplicateOf(), null);
             }
@@ -125,6 +125,25 @@ public final class MessagePipeline {
             return held(session, store, m, in, c);
         }).recover(failure -> Future.succeededFuture(refusal(session, failure)));
     }
+
+    /**
+     * Commits a turn. A claim found stale is tried again after 0.3 s and 1 s before the connection steps
+     * aside: the claim that superseded it may be one whose connection had already closed, which gives the
+     * conversation back as soon as its node notices (decision 99). Retrying is safe: a stale commit writes
+     * nothing, and the message id makes a late success count once.
+     */
+    private Future<ConversationStore.Committed> commitOrWait(ChatSession session, TurnWrite write, int attempt) {
+        return services.conversations().commit(session.claim(), write).recover(failure -> {
+            io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
+            if (!(failure instanceof StaleClaimException) || attempt >= STALE_RETRY_MILLIS.length || here == null) {
+                return Future.failedFuture(failure);
+            }
+            return here.owner().timer(STALE_RETRY_MILLIS[attempt], java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .compose(v -> commitOrWait(session, write, attempt + 1));
+        });
+    }
+
+    private static final long[] STALE_RETRY_MILLIS = {300, 1000};
 
     private Outcome held(ChatSession session, Store store, Inbound m, JsonObject in, ConversationStore.Committed c) {
         JsonObject stored = in.copy().put("seq", c.shopperSeq());
@@ -224,7 +243,7 @@ public final class MessagePipeline {
                         .withShopper(session.shopperId()),
                 out, ReplyFrames.replyRecord(conversation, store.merchantId(), m.id(), t, now, out).withShopper(session.shopperId()),
                 t.state().toJson(), t.lang());
-        return services.conversations().commit(session.claim(), write).<Outcome>map(c -> {
+        return commitOrWait(session, write, 0).<Outcome>map(c -> {
             if (c.duplicate()) {
                 return duplicateOf(session, m, c.duplicateOf(), out);
             }

@@ -32,6 +32,9 @@ public final class LoadBalancer implements AutoCloseable {
                     timeout client 60s
                     timeout server 60s
                     timeout tunnel 1h
+                    # a busy node answers its check late, not never: only a node that does not answer within
+                    # 2 s (or refuses, as a killed one does at once) is taken out with its sessions
+                    timeout check 2s
                     option redispatch
                     retries 2
                 frontend nectar
