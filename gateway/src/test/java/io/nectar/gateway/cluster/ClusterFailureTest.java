@@ -1,5 +1,6 @@
 package io.nectar.gateway.cluster;
 
+import io.nectar.gateway.support.AgentClient;
 import io.nectar.gateway.support.LoadBalancer;
 import io.nectar.gateway.support.NodeProcess;
 import io.nectar.gateway.support.ScriptedShopper;
@@ -283,6 +284,51 @@ class ClusterFailureTest {
     // ---- checks against PostgreSQL ----
 
     /** Every shopper's conversation in PostgreSQL: seq 1..2n, shopper then bot, each message id once, in script order. */
+    @Test
+    @Order(5)
+    void anAgentWhoseNodeIsKilledGoesOnFromAnotherNodeAndMissesNothing() throws Exception {
+        NodeProcess agentsNode = nodes.get(0);
+        AgentClient.Answer signedIn = AgentClient.signIn(vertx, agentsNode.port(), "demo", "demo-agent", "demo-agent-password-change-me");
+        assertEquals(200, signedIn.status(), String.valueOf(signedIn.body()));
+        LinkedBlockingQueue<JsonObject> atShopper = new LinkedBlockingQueue<>();
+        ClientWebSocket shopper = socket(nodes.get(2).port(), "merchant=demo", atShopper);
+        String conversation = awaitType(atShopper, "welcome").getString("conversationId");
+        AgentClient agent = AgentClient.connect(vertx, agentsNode.port(), signedIn.setCookie());
+        shopper.writeTextMessage(new JsonObject().put("type", "message").put("id", "h1").put("text", "转人工").encode());
+        assertNotNull(awaitType(atShopper, "reply").getJsonObject("handoff"));
+        assertEquals("owner", agent.ask("take", conversation).getString("type"));
+        assertEquals("agent", awaitType(atShopper, "system").getString("owner"));
+        agent.ask(new JsonObject().put("type", "send").put("conversationId", conversation).put("text", "您好，我是小美"));
+        assertEquals("您好，我是小美", awaitType(atShopper, "agent").getString("text"));
+
+        agentsNode.kill();
+        agent.close();
+        // while the agent is away the shopper writes: the message is kept for the agent, the bot stays silent
+        shopper.writeTextMessage(new JsonObject().put("type", "message").put("id", "q1").put("text", "你们发什么快递？").encode());
+        assertEquals("agent", awaitType(atShopper, "received").getString("owner"));
+
+        // the agent's session is in Redis: the same cookie opens the workbench on another node, where the
+        // conversation is still theirs, with the message that came meanwhile
+        AgentClient again = AgentClient.connect(vertx, nodes.get(1).port(), signedIn.setCookie());
+        try {
+            JsonObject opened = again.ask("open", conversation);
+            assertEquals("agent", opened.getString("owner"), opened.encode());
+            assertEquals("demo-agent", opened.getString("ownerLogin"));
+            assertTrue(opened.getJsonArray("frames").stream().anyMatch(f -> "你们发什么快递？".equals(((JsonObject) f).getString("text"))),
+                    opened.encode());
+            JsonObject sent = again.ask(new JsonObject().put("type", "send").put("conversationId", conversation).put("text", "顺丰和京东"));
+            assertEquals("sent", sent.getString("type"), sent.encode());
+            assertEquals("顺丰和京东", awaitType(atShopper, "agent").getString("text"));
+            assertFalse(atShopper.stream().anyMatch(f -> "reply".equals(f.getString("type"))), "the bot never answered meanwhile");
+        } finally {
+            again.close();
+            shopper.close();
+        }
+        // every line of it, once and in order, in PostgreSQL
+        List<Row> rows = waitForRows(conversation, 6);
+        assertEquals(List.of("shopper", "bot", "system", "agent", "shopper", "agent"), rows.stream().map(r -> r.getString("role")).toList());
+    }
+
     private static void assertEveryMessageOnceInOrder(List<ScriptedShopper.Result> done) throws Exception {
         for (ScriptedShopper.Result r : done) {
             int expected = 2 * r.replies().size();

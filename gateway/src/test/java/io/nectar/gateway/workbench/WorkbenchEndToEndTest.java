@@ -1,5 +1,7 @@
 package io.nectar.gateway.workbench;
 
+import io.nectar.gateway.support.AgentClient;
+
 import io.nectar.gateway.ChatTestClient;
 import io.nectar.gateway.Gateway;
 import io.nectar.gateway.GatewayConfig;

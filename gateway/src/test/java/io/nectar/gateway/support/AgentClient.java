@@ -1,4 +1,4 @@
-package io.nectar.gateway.workbench;
+package io.nectar.gateway.support;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,14 +19,14 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** An agent's workbench as a test drives it: signs in over HTTP, then talks on /ws/agent. */
-final class AgentClient implements AutoCloseable {
+public final class AgentClient implements AutoCloseable {
 
-    record Answer(int status, JsonObject body, String setCookie) {
+    public record Answer(int status, JsonObject body, String setCookie) {
     }
 
     private final WebSocketClient client;
     private final ClientWebSocket ws;
-    final String cookie;
+    public final String cookie;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private int refs;
 
@@ -38,12 +38,12 @@ final class AgentClient implements AutoCloseable {
         ws.exceptionHandler(t -> { });
     }
 
-    static Answer signIn(Vertx vertx, int port, String merchant, String login, String password) throws Exception {
+    public static Answer signIn(Vertx vertx, int port, String merchant, String login, String password) throws Exception {
         return http(vertx, port, HttpMethod.POST, "/api/agent/session", null,
                 new JsonObject().put("merchant", merchant).put("login", login).put("password", password));
     }
 
-    static Answer http(Vertx vertx, int port, HttpMethod method, String path, String cookie, JsonObject body) throws Exception {
+    public static Answer http(Vertx vertx, int port, HttpMethod method, String path, String cookie, JsonObject body) throws Exception {
         HttpClient http = vertx.createHttpClient();
         try {
             RequestOptions o = new RequestOptions().setHost("localhost").setPort(port).setMethod(method).setURI(path);
@@ -67,7 +67,7 @@ final class AgentClient implements AutoCloseable {
         return c == null ? null : c.substring(0, c.indexOf(';'));
     }
 
-    static AgentClient open(Vertx vertx, int port, String merchant, String login, String password) throws Exception {
+    public static AgentClient open(Vertx vertx, int port, String merchant, String login, String password) throws Exception {
         Answer a = signIn(vertx, port, merchant, login, password);
         if (a.status() != 200) {
             fail("sign-in refused: " + a.status() + " " + a.body());
@@ -75,7 +75,7 @@ final class AgentClient implements AutoCloseable {
         return connect(vertx, port, a.setCookie());
     }
 
-    static AgentClient connect(Vertx vertx, int port, String cookie) throws Exception {
+    public static AgentClient connect(Vertx vertx, int port, String cookie) throws Exception {
         WebSocketClient client = vertx.createWebSocketClient();
         ClientWebSocket ws = client.webSocket();
         AgentClient c = new AgentClient(client, ws, cookie);
@@ -89,17 +89,17 @@ final class AgentClient implements AutoCloseable {
     }
 
     /** Sends a request and returns the frame that answers it. */
-    JsonObject ask(JsonObject request) throws InterruptedException {
+    public JsonObject ask(JsonObject request) throws InterruptedException {
         int ref = ++refs;
         ws.writeTextMessage(request.copy().put("ref", ref).encode());
         return await(f -> Integer.valueOf(ref).equals(f.getInteger("ref")));
     }
 
-    JsonObject ask(String type, String conversationId) throws InterruptedException {
+    public JsonObject ask(String type, String conversationId) throws InterruptedException {
         return ask(new JsonObject().put("type", type).put("conversationId", conversationId));
     }
 
-    JsonObject await(Predicate<JsonObject> p) throws InterruptedException {
+    public JsonObject await(Predicate<JsonObject> p) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             JsonObject f = frames.poll(100, TimeUnit.MILLISECONDS);
@@ -112,7 +112,7 @@ final class AgentClient implements AutoCloseable {
     }
 
     /** Frames received so far that match, without waiting. */
-    boolean anyQueued(Predicate<JsonObject> p) {
+    public boolean anyQueued(Predicate<JsonObject> p) {
         return frames.stream().anyMatch(p);
     }
 
