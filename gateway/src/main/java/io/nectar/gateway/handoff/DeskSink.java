@@ -37,7 +37,8 @@ public final class DeskSink implements TranscriptSink {
                 desk.open(m.merchantId(), m.conversationId(), m.handoffReason(), m.language(),
                         transcripts.apply(m.conversationId()), m.dialogue() == null ? new io.vertx.core.json.JsonObject() : m.dialogue());
             } else if (m.dialogue() != null) {
-                desk.update(m.merchantId(), m.conversationId(), transcripts.apply(m.conversationId()), m.dialogue());
+                String id = m.conversationId();
+                desk.update(m.merchantId(), id, () -> transcripts.apply(id), m.dialogue());
             }
         }
         return Future.succeededFuture();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Conversations handed to a human and waiting for one, per merchant, each with its transcript. Only a
@@ -57,16 +58,16 @@ public final class HandoffDesk implements HandoffQueue {
     }
 
     /** Refreshes the transcript of a waiting conversation; does nothing when it is not waiting. */
-    public void update(String merchant, String conversationId, JsonArray transcript, JsonObject dialogue) {
+    public void update(String merchant, String conversationId, Supplier<JsonArray> transcript, JsonObject dialogue) {
         LinkedHashMap<String, Handoff> q = queues.get(merchant);
         if (q == null) {
             return;
         }
         synchronized (q) {
             Handoff h = q.get(conversationId);
-            if (h != null) {
+            if (h != null) { // the transcript is read only for a conversation in the queue
                 q.put(conversationId, new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(),
-                        transcript.copy(), dialogue.copy(), h.takenBy()));
+                        transcript.get().copy(), dialogue.copy(), h.takenBy()));
             }
         }
     }
