@@ -43,31 +43,60 @@ public final class HandoffDesk implements HandoffQueue {
         }
     }
 
-    private final Map<String, LinkedHashMap<String, Handoff>> queues = new ConcurrentHashMap<>();
+    /** A queued handoff and, when the shopper has gone on since, where its newer transcript is read. */
+    private static final class Waiting {
+        Handoff handoff;
+        Supplier<JsonArray> newer;
+
+        Waiting(Handoff handoff) {
+            this.handoff = handoff;
+        }
+
+        /** The handoff with its transcript as of now: read here, when someone looks, not at every message. */
+        Handoff current() {
+            if (newer != null) {
+                JsonArray now = newer.get();
+                newer = null;
+                if (!now.isEmpty()) { // (a conversation the store has since let go keeps the transcript it had)
+                    Handoff h = handoff;
+                    handoff = new Handoff(h.merchant(), h.conversationId(), h.reason(), h.at(), h.language(),
+                            now.copy(), h.dialogue(), h.takenBy());
+                }
+            }
+            return handoff;
+        }
+    }
+
+    private final Map<String, LinkedHashMap<String, Waiting>> queues = new ConcurrentHashMap<>();
 
     public void open(String merchant, String conversationId, String reason, String language, JsonArray transcript, JsonObject dialogue) {
-        LinkedHashMap<String, Handoff> q = queues.computeIfAbsent(merchant, k -> new LinkedHashMap<>());
+        LinkedHashMap<String, Waiting> q = queues.computeIfAbsent(merchant, k -> new LinkedHashMap<>());
         synchronized (q) {
             q.remove(conversationId);
-            q.put(conversationId, new Handoff(merchant, conversationId, reason, System.currentTimeMillis(), language,
-                    transcript.copy(), dialogue.copy(), null));
+            q.put(conversationId, new Waiting(new Handoff(merchant, conversationId, reason, System.currentTimeMillis(), language,
+                    transcript.copy(), dialogue.copy(), null)));
             while (q.size() > MAX_PER_MERCHANT) {
                 q.remove(q.keySet().iterator().next());
             }
         }
     }
 
-    /** Refreshes the transcript of a waiting conversation; does nothing when it is not waiting. */
+    /**
+     * The shopper of a waiting conversation went on: its dialogue is replaced now, its transcript is read
+     * from {@code transcript} the next time the queue is listed. Does nothing when it is not waiting.
+     */
     public void update(String merchant, String conversationId, Supplier<JsonArray> transcript, JsonObject dialogue) {
-        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        LinkedHashMap<String, Waiting> q = queues.get(merchant);
         if (q == null) {
             return;
         }
         synchronized (q) {
-            Handoff h = q.get(conversationId);
-            if (h != null) { // the transcript is read only for a conversation in the queue
-                q.put(conversationId, new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(),
-                        transcript.get().copy(), dialogue.copy(), h.takenBy()));
+            Waiting w = q.get(conversationId);
+            if (w != null) {
+                Handoff h = w.handoff;
+                w.handoff = new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(), h.transcript(),
+                        dialogue.copy(), h.takenBy());
+                w.newer = transcript;
             }
         }
     }
@@ -84,33 +113,39 @@ public final class HandoffDesk implements HandoffQueue {
 
     /** The merchant's waiting conversations, oldest first. */
     public List<Handoff> waiting(String merchant) {
-        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        LinkedHashMap<String, Waiting> q = queues.get(merchant);
         if (q == null) {
             return List.of();
         }
         synchronized (q) {
-            return new ArrayList<>(q.values());
+            List<Handoff> list = new ArrayList<>(q.size());
+            for (Waiting w : q.values()) {
+                list.add(w.current());
+            }
+            return list;
         }
     }
 
     /** An agent took a waiting conversation in the workbench: it stays listed, with who has it. */
     public void taken(String merchant, String conversationId, String login, JsonArray transcript) {
-        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        LinkedHashMap<String, Waiting> q = queues.get(merchant);
         if (q == null) {
             return;
         }
         synchronized (q) {
-            Handoff h = q.get(conversationId);
-            if (h != null) {
-                q.put(conversationId, new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(),
-                        transcript.copy(), h.dialogue(), login));
+            Waiting w = q.get(conversationId);
+            if (w != null) {
+                Handoff h = w.handoff;
+                w.handoff = new Handoff(merchant, conversationId, h.reason(), h.at(), h.language(),
+                        transcript.copy(), h.dialogue(), login);
+                w.newer = null;
             }
         }
     }
 
     /** An agent took the conversation: removes it from the merchant's queue; false when it is not there. */
     public boolean take(String merchant, String conversationId) {
-        LinkedHashMap<String, Handoff> q = queues.get(merchant);
+        LinkedHashMap<String, Waiting> q = queues.get(merchant);
         if (q == null) {
             return false;
         }
