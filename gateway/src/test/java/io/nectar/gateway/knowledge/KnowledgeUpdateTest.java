@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -172,8 +174,26 @@ class KnowledgeUpdateTest {
         assertEquals(first.answer(), again.answer());
         assertEquals(variant, again.text(), "the understanding carries the message's own words");
 
+        var exact = kb.understand("tea", "Can I pay with my phone at the till?").join();
+        assertSame(first.extraction(), exact.extraction(), "the very same words: the first asking's entities are reused");
+
         kb.update(edited(put("opening", "When are you open?", List.of("opening hours", "what time do you open", "are you open on sunday"), "Every day from 9 to 21.")));
         kb.understand("tea", "Can I pay with my phone at the till?").join();
         assertEquals(c2[1] + 1, kb.answerCacheCounts()[1], "a changed store starts afresh");
+
+        // entities are the message's own: other words read them again (offsets into these words), and so
+        // does a date, which is read against the day it is asked
+        String order = "can I pay for order DX1001 with my phone";
+        var o1 = kb.understand("tea", order).join();
+        String spaced = "Can I pay for order   DX1001 with my phone?";
+        var o2 = kb.understand("tea", spaced).join();
+        assertEquals(o1.intents(), o2.intents());
+        var id = o2.extraction().resolved(io.nectar.nlu.entity.EntityType.ORDER_ID).orElseThrow();
+        assertEquals("DX1001", spaced.substring(id.start(), id.end()), "entity offsets point into the message's own words");
+        String dated = "can I pay with my phone tomorrow";
+        var d1 = kb.understand("tea", dated).join();
+        var d2 = kb.understand("tea", dated).join();
+        assertTrue(d2.extraction().has(io.nectar.nlu.entity.EntityType.DATE), "the date is found: " + d2.extraction());
+        assertNotSame(d1.extraction(), d2.extraction(), "a date is read again at every asking");
     }
 }
