@@ -196,6 +196,7 @@ public final class NluEval {
                     perLang.set(lang, node);
                     if (testHasOos) {
                         out.printf("[%s] without rejection (top intent): in-scope accuracy %.4f%n", lang, other.inScopeAccuracy());
+                        out.printf("[%s] %s%n", lang, sweep(langTest, results));
                     } else {
                         out.printf("[%s] no out-of-scope questions in the test set: scored on the top intent; with the "
                                 + "threshold, %.1f%% would go to the fallback and accuracy would be %.4f%n", lang,
@@ -349,6 +350,32 @@ public final class NluEval {
         } finally {
             heads.shutdownNow();
         }
+    }
+
+    /**
+     * In-scope accuracy and out-of-scope recall of the test set at other thresholds than the one the training
+     * folds chose: a report of what the head's confidences allow, never a way to choose the threshold.
+     */
+    static String sweep(List<IntentExample> test, List<IntentResult> results) {
+        StringBuilder sb = new StringBuilder("other thresholds on this test set (reported, not chosen here):");
+        for (int k = 30; k <= 90; k += 5) {
+            double t = k / 100.0;
+            int in = 0, inRight = 0, oos = 0, oosRejected = 0;
+            for (int i = 0; i < test.size(); i++) {
+                IntentResult r = results.get(i);
+                boolean reject = r.confidence() < t || r.outOfScopeProbability() > r.confidence();
+                if (test.get(i).outOfScope()) {
+                    oos++;
+                    oosRejected += reject ? 1 : 0;
+                } else {
+                    in++;
+                    inRight += !reject && r.intent().equals(test.get(i).intent()) ? 1 : 0;
+                }
+            }
+            sb.append(String.format(" %.2f: %.4f/%.3f", t, in == 0 ? Double.NaN : (double) inRight / in,
+                    oos == 0 ? Double.NaN : (double) oosRejected / oos));
+        }
+        return sb.toString();
     }
 
     private static Map<String, List<IntentExample>> byLang(List<IntentExample> examples, String defaultLang) {
