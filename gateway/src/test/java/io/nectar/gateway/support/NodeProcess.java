@@ -122,6 +122,15 @@ public final class NodeProcess implements AutoCloseable {
         launch();
     }
 
+    /** Whether any line the node has logged so far contains {@code text}. */
+    public boolean logged(String text) {
+        try {
+            return Files.readAllLines(log).stream().anyMatch(l -> l.contains(text));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
