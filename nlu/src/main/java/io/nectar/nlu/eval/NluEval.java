@@ -105,7 +105,7 @@ public final class NluEval {
         Path modelRoot = Files.createTempDirectory("nectar-nlu-eval");
         LanguageIdentifier langId = new LanguageIdentifier(languagesOf(testByLang.keySet()), Language.EN);
 
-        Counts total = new Counts();
+        Scores.Counts total = new Scores.Counts();
         double trainSeconds = 0;
         long classifyNanos = 0;
         int classified = 0;
@@ -153,9 +153,9 @@ public final class NluEval {
                     classifyNanos += nanos;
                     classified += langTest.size();
                     boolean testHasOos = langTest.stream().anyMatch(IntentExample::outOfScope);
-                    Counts c = new Counts();
-                    Counts other = new Counts();
-                    Counts dedup = new Counts();
+                    Scores.Counts c = new Scores.Counts();
+                    Scores.Counts other = new Scores.Counts();
+                    Scores.Counts dedup = new Scores.Counts();
                     int langIdRight = 0;
                     int rejected = 0;
                     for (int i = 0; i < langTest.size(); i++) {
@@ -196,7 +196,7 @@ public final class NluEval {
                     perLang.set(lang, node);
                     if (testHasOos) {
                         out.printf("[%s] without rejection (top intent): in-scope accuracy %.4f%n", lang, other.inScopeAccuracy());
-                        out.printf("[%s] %s%n", lang, sweep(langTest, results));
+                        out.printf("[%s] %s%n", lang, Scores.sweep(langTest, results));
                     } else {
                         out.printf("[%s] no out-of-scope questions in the test set: scored on the top intent; with the "
                                 + "threshold, %.1f%% would go to the fallback and accuracy would be %.4f%n", lang,
@@ -352,32 +352,6 @@ public final class NluEval {
         }
     }
 
-    /**
-     * In-scope accuracy and out-of-scope recall of the test set at other thresholds than the one the training
-     * folds chose: a report of what the head's confidences allow, never a way to choose the threshold.
-     */
-    static String sweep(List<IntentExample> test, List<IntentResult> results) {
-        StringBuilder sb = new StringBuilder("other thresholds on this test set (reported, not chosen here):");
-        for (int k = 30; k <= 90; k += 5) {
-            double t = k / 100.0;
-            int in = 0, inRight = 0, oos = 0, oosRejected = 0;
-            for (int i = 0; i < test.size(); i++) {
-                IntentResult r = results.get(i);
-                boolean reject = r.confidence() < t || r.outOfScopeProbability() > r.confidence();
-                if (test.get(i).outOfScope()) {
-                    oos++;
-                    oosRejected += reject ? 1 : 0;
-                } else {
-                    in++;
-                    inRight += !reject && r.intent().equals(test.get(i).intent()) ? 1 : 0;
-                }
-            }
-            sb.append(String.format(" %.2f: %.4f/%.3f", t, in == 0 ? Double.NaN : (double) inRight / in,
-                    oos == 0 ? Double.NaN : (double) oosRejected / oos));
-        }
-        return sb.toString();
-    }
-
     private static Map<String, List<IntentExample>> byLang(List<IntentExample> examples, String defaultLang) {
         Map<String, List<IntentExample>> out = new TreeMap<>();
         for (IntentExample e : examples) {
@@ -407,95 +381,6 @@ public final class NluEval {
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    /** Confusion counts: accuracy, macro-F1 over the gold labels, in-scope accuracy, out-of-scope precision/recall. */
-    static final class Counts {
-        int n;
-        int right;
-        int inScope;
-        int inScopeRight;
-        int oosGold;
-        int oosPredicted;
-        int oosBoth;
-        final Map<String, int[]> perLabel = new TreeMap<>(); // tp, fp, fn
-
-        void add(String gold, String predicted) {
-            n++;
-            boolean goldOos = IntentExample.OUT_OF_SCOPE.equals(gold);
-            boolean predOos = IntentExample.OUT_OF_SCOPE.equals(predicted);
-            if (gold.equals(predicted)) {
-                right++;
-                perLabel.computeIfAbsent(gold, k -> new int[3])[0]++;
-            } else {
-                perLabel.computeIfAbsent(predicted, k -> new int[3])[1]++;
-                perLabel.computeIfAbsent(gold, k -> new int[3])[2]++;
-            }
-            if (goldOos) {
-                oosGold++;
-            } else {
-                inScope++;
-                if (gold.equals(predicted)) {
-                    inScopeRight++;
-                }
-            }
-            if (predOos) {
-                oosPredicted++;
-                if (goldOos) {
-                    oosBoth++;
-                }
-            }
-        }
-
-        double accuracy() {
-            return n == 0 ? Double.NaN : (double) right / n;
-        }
-
-        double inScopeAccuracy() {
-            return inScope == 0 ? Double.NaN : (double) inScopeRight / inScope;
-        }
-
-        double oosRecall() {
-            return oosGold == 0 ? Double.NaN : (double) oosBoth / oosGold;
-        }
-
-        double oosPrecision() {
-            return oosGold == 0 ? Double.NaN : oosPredicted == 0 ? 0 : (double) oosBoth / oosPredicted;
-        }
-
-        double macroF1() {
-            double sum = 0;
-            int labels = 0;
-            for (int[] c : perLabel.values()) {
-                if (c[0] + c[2] == 0) {
-                    continue; // predicted but never gold: counts only through others' recall
-                }
-                labels++;
-                double p = c[0] + c[1] == 0 ? 0 : (double) c[0] / (c[0] + c[1]);
-                double r = (double) c[0] / (c[0] + c[2]);
-                sum += p + r == 0 ? 0 : 2 * p * r / (p + r);
-            }
-            return labels == 0 ? Double.NaN : sum / labels;
-        }
-
-        ObjectNode toJson() {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("examples", n);
-            put(o, "accuracy", accuracy());
-            put(o, "macro_f1", macroF1());
-            put(o, "in_scope_accuracy", inScopeAccuracy());
-            put(o, "oos_precision", oosPrecision());
-            put(o, "oos_recall", oosRecall());
-            return o;
-        }
-
-        private static void put(ObjectNode o, String key, double v) {
-            if (Double.isNaN(v)) {
-                o.putNull(key);
-            } else {
-                o.put(key, round(v));
             }
         }
     }

@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class NluEvalSweepTest {
+class ScoresTest {
 
     private static IntentResult result(String intent, double confidence, double oos) {
         return new IntentResult(intent, confidence, false, List.of(new IntentResult.Scored(intent, confidence)), oos);
@@ -28,7 +28,7 @@ class NluEvalSweepTest {
                 result("pay", 0.90, 0.02),
                 result("ship", 0.52, 0.05),
                 result("ship", 0.80, 0.85));
-        String s = NluEval.sweep(test, results);
+        String s = Scores.sweep(test, results);
         assertTrue(s.contains(" 0.30: 0.6667/0.500"), s);
         assertTrue(s.contains(" 0.40: 0.6667/0.500"), s);
         assertTrue(s.contains(" 0.45: 0.3333/0.500"), s);
