@@ -140,6 +140,11 @@ public final class ChatTestClient implements AutoCloseable {
         return await(f -> id.equals(f.getString("replyTo")));
     }
 
+    /** The underlying socket, for tests of the transport itself (pings, closing handshakes). */
+    public ClientWebSocket socket() {
+        return ws;
+    }
+
     /** Close code once the server closed the socket. */
     public short awaitClose() throws Exception {
         return closed.get(10, TimeUnit.SECONDS);

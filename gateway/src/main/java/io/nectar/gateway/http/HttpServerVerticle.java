@@ -5,7 +5,7 @@ import io.nectar.gateway.console.ConsoleApi;
 import io.nectar.gateway.merchant.MerchantApiHandler;
 import io.nectar.gateway.numbers.NumbersApi;
 import io.nectar.gateway.reminders.OrderEventsApi;
-import io.nectar.gateway.ws.ChatConnection;
+import io.nectar.gateway.ws.ChatUpgrade;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -62,36 +62,35 @@ public final class HttpServerVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
-                // the transport reads up to 4x our limit so an oversize message is read whole and
-                // refused with a clean 1009 close; ChatConnection enforces the real limit
+                // the agents' workbench socket (Vert.x's WebSocket); the chat socket has its own limits (ChatUpgrade)
                 .setMaxWebSocketFrameSize(services.config().maxFrameBytes() * 4)
                 .setMaxWebSocketMessageSize(services.config().maxFrameBytes() * 4)
+                // no WebSocket compression on either socket: Vert.x's default offers browsers permessage-deflate,
+                // which keeps zlib state for every open conversation to shrink replies of a few hundred bytes
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setIdleTimeout(services.config().idleTimeoutSeconds())
                 // a midnight burst opens thousands of connections at once: with Vert.x's default backlog
                 // of 1,024 the overflow waits out SYN retransmits (1, 3, 7 s...). The kernel caps this
                 // at net.core.somaxconn (docs/capacity.md)
                 .setAcceptBacklog(ACCEPT_BACKLOG)
                 .setTcpNoDelay(true);
-        server = vertx.createHttpServer(options)
-                .requestHandler(router)
-                .webSocketHandshakeHandler(hs -> {
-                    if (io.nectar.gateway.workbench.WorkbenchRoutes.SOCKET_PATH.equals(hs.path())) {
-                        workbench.handshake(hs);
-                    } else if (!CHAT_PATH.equals(hs.path())) {
-                        hs.reject(404);
-                    } else if (services.draining()) {
-                        hs.reject(503); // going away: the load balancer sends the shopper to another node
-                    } else {
-                        hs.accept();
-                    }
-                })
-                .webSocketHandler(ws -> {
-                    if (CHAT_PATH.equals(ws.path())) {
-                        new ChatConnection(ws, services).start();
-                    } else if (io.nectar.gateway.workbench.WorkbenchRoutes.SOCKET_PATH.equals(ws.path())) {
-                        workbench.accepted(ws);
-                    }
-                });
+        ChatUpgrade chat = new ChatUpgrade(services, CHAT_PATH);
+        server = vertx.createHttpServer(options).requestHandler(req -> {
+            if (!ChatUpgrade.isUpgrade(req)) {
+                router.handle(req);
+            } else if (CHAT_PATH.equals(req.path())) {
+                if (services.draining()) {
+                    req.response().setStatusCode(503).end(); // going away: the load balancer sends the shopper to another node
+                } else {
+                    chat.upgrade(req);
+                }
+            } else if (io.nectar.gateway.workbench.WorkbenchRoutes.SOCKET_PATH.equals(req.path())) {
+                workbench.upgrade(req);
+            } else {
+                req.response().setStatusCode(404).end();
+            }
+        });
         return server.listen();
     }
 

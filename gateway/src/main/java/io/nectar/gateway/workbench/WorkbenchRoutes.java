@@ -5,8 +5,7 @@ import io.nectar.gateway.auth.AgentSession;
 import io.nectar.gateway.auth.AgentSignIn;
 import io.nectar.gateway.auth.Sessions;
 import io.vertx.core.Future;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -114,34 +113,28 @@ public final class WorkbenchRoutes {
         });
     }
 
-    /** Accepts an agent's socket only with a valid session cookie (the page and the socket share the origin). */
-    public void handshake(ServerWebSocketHandshake hs) {
+    /**
+     * Upgrades an agent's request to the workbench socket only with a valid session cookie (the page and
+     * the socket share the origin): 401 without one, 503 while sessions cannot be read.
+     */
+    public void upgrade(HttpServerRequest req) {
         Workbench w = services.workbench();
         if (w == null) {
-            hs.reject(503);
+            req.response().setStatusCode(503).end();
             return;
         }
-        w.signIn().sessions().find(Sessions.token(hs.headers())).onComplete(ar -> {
+        req.pause(); // the request's end waits for the upgrade below
+        w.signIn().sessions().find(Sessions.token(req.headers())).onComplete(ar -> {
             if (ar.failed()) {
-                hs.reject(503);
+                req.response().setStatusCode(503).end();
             } else if (ar.result() == null) {
-                hs.reject(401);
+                req.response().setStatusCode(401).end();
             } else {
-                hs.accept();
-            }
-        });
-    }
-
-    /** A socket accepted by {@link #handshake}: its session is looked up again (it may have ended meanwhile). */
-    public void accepted(ServerWebSocket ws) {
-        Workbench w = services.workbench();
-        ws.pause();
-        w.signIn().sessions().find(Sessions.token(ws.headers())).onComplete(ar -> {
-            if (ar.failed() || ar.result() == null) {
-                ws.close((short) 4401, "sign in again");
-            } else {
-                new AgentSocket(ws, w, ar.result()).start();
-                ws.resume();
+                AgentSession agent = ar.result();
+                req.toWebSocket()
+                        .onSuccess(ws -> new AgentSocket(ws, w, agent).start())
+                        .onFailure(t -> org.slf4j.LoggerFactory.getLogger(WorkbenchRoutes.class)
+                                .debug("workbench upgrade failed: {}", t.toString()));
             }
         });
     }

@@ -15,7 +15,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -47,7 +46,7 @@ public final class ChatConnection {
     /** Most missed messages a welcome frame carries. */
     static final int MAX_MISSED = 200;
 
-    private final ServerWebSocket ws;
+    private final ChatSocket ws;
     private final GatewayServices services;
     private final Context context;
     private final RateLimiter limiter;
@@ -67,7 +66,7 @@ public final class ChatConnection {
     private Promise<Void> drained;
     private long serverIds;
 
-    public ChatConnection(ServerWebSocket ws, GatewayServices services) {
+    ChatConnection(ChatSocket ws, GatewayServices services) {
         this.ws = ws;
         this.services = services;
         this.context = Vertx.currentContext();
@@ -75,11 +74,9 @@ public final class ChatConnection {
         this.pipeline = services.pipeline();
     }
 
-    public void start() {
+    void start(ChatSocket.Opening opening) {
         services.metrics().connectionOpened();
         services.connections().opened(this);
-        ws.closeHandler(v -> onClose());
-        ws.exceptionHandler(t -> log.debug("websocket {}: {}", ws.remoteAddress(), t.toString()));
         FrameAssembler frames = new FrameAssembler(services.config().maxFrameBytes(), new FrameAssembler.Sink() {
             @Override
             public void text(String message) {
@@ -98,14 +95,24 @@ public final class ChatConnection {
                 ws.close((short) 1009, "message over " + services.config().maxFrameBytes() + " bytes");
             }
         });
-        ws.frameHandler(frames::frame);
+        ws.listener(new ChatSocket.Listener() {
+            @Override
+            public void frame(io.netty.handler.codec.http.websocketx.WebSocketFrame frame) {
+                frames.frame(frame);
+            }
+
+            @Override
+            public void closed() {
+                onClose();
+            }
+        });
 
         KnowledgeBase knowledge = services.knowledge();
         if (knowledge == null) {
             fatal(ErrorCode.NOT_READY, "the gateway is still loading; retry in a few seconds", (short) 1013);
             return;
         }
-        Map<String, List<String>> params = new QueryStringDecoder(ws.uri()).parameters();
+        Map<String, List<String>> params = new QueryStringDecoder(opening.uri()).parameters();
         String merchant = first(params, "merchant");
         if (merchant == null || merchant.isBlank()) {
             fatal(ErrorCode.MISSING_MERCHANT, "connect to /ws/chat?merchant=<merchant id>", (short) 1008);
@@ -116,8 +123,8 @@ public final class ChatConnection {
             fatal(ErrorCode.UNKNOWN_MERCHANT, "no merchant '" + truncate(merchant, 64) + "' here", (short) 1008);
             return;
         }
-        String origin = ws.headers().get("Origin");
-        if (!store.storefront().allowsOrigin(origin, ws.headers().get("Host"))) {
+        String origin = opening.origin();
+        if (!store.storefront().allowsOrigin(origin, opening.host())) {
             fatal(ErrorCode.ORIGIN_NOT_ALLOWED, "this store's chat is not enabled on " + truncate(String.valueOf(origin), 100),
                     (short) 1008);
             return;
@@ -452,11 +459,9 @@ public final class ChatConnection {
             return;
         }
         services.metrics().messageOut(frame.getString("type"));
-        ws.writeTextMessage(frame.encode());
+        ws.writeText(frame.encode());
         if (ws.writeQueueFull()) {
-            // the shopper is not reading: stop reading from them until what we wrote has drained
-            ws.pause();
-            ws.drainHandler(v -> ws.resume());
+            ws.pauseUntilDrained(); // the shopper is not reading: stop reading from them until what we wrote has drained
         }
     }
 

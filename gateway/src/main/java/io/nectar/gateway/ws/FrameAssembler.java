@@ -1,7 +1,11 @@
 package io.nectar.gateway.ws;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 import java.nio.charset.StandardCharsets;
 
@@ -9,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * Reassembles fragmented WebSocket messages under a byte limit. The transport reads frames up to a
  * larger hard cap, so a message over our limit is still read whole and the connection can be closed
  * cleanly with 1009 (message too big) instead of being cut mid-frame. Used by one connection on its
- * event loop; not thread-safe.
+ * event loop; not thread-safe. Frames belong to the caller: what is kept of a fragmented message is
+ * copied to the heap.
  */
 final class FrameAssembler {
 
@@ -23,7 +28,7 @@ final class FrameAssembler {
 
     private final int maxBytes;
     private final Sink sink;
-    private Buffer partial;
+    private ByteBuf partial;
     private boolean partialIsText;
     private boolean discarding;
 
@@ -32,50 +37,48 @@ final class FrameAssembler {
         this.sink = sink;
     }
 
+    /** A data frame (control frames are answered by the transport and never come here). */
     void frame(WebSocketFrame f) {
-        if (f.isClose() || f.isPing() || f.type() == io.vertx.core.http.WebSocketFrameType.PONG) {
-            return; // control frames are handled by the transport
-        }
         if (discarding) {
             return;
         }
-        Buffer data = f.binaryData();
-        if (f.isText() || f.isBinary()) {
+        ByteBuf data = f.content();
+        if (f instanceof TextWebSocketFrame || f instanceof BinaryWebSocketFrame) {
             partial = null;
-            partialIsText = f.isText();
-            if (data.length() > maxBytes) {
-                tooBig(data.length());
+            partialIsText = f instanceof TextWebSocketFrame;
+            if (data.readableBytes() > maxBytes) {
+                tooBig(data.readableBytes());
                 return;
             }
-            if (f.isFinal()) {
+            if (f.isFinalFragment()) {
                 emit(data);
             } else {
-                partial = Buffer.buffer(Math.min(maxBytes, data.length() * 2)).appendBuffer(data);
+                partial = Unpooled.buffer(Math.min(maxBytes, data.readableBytes() * 2), maxBytes).writeBytes(data);
             }
             return;
         }
-        if (f.isContinuation()) {
+        if (f instanceof ContinuationWebSocketFrame) {
             if (partial == null) {
                 return; // a continuation without a start: nothing to continue
             }
-            if ((long) partial.length() + data.length() > maxBytes) {
-                tooBig((long) partial.length() + data.length());
+            if ((long) partial.readableBytes() + data.readableBytes() > maxBytes) {
+                tooBig((long) partial.readableBytes() + data.readableBytes());
                 return;
             }
-            partial.appendBuffer(data);
-            if (f.isFinal()) {
-                Buffer whole = partial;
+            partial.writeBytes(data);
+            if (f.isFinalFragment()) {
+                ByteBuf whole = partial;
                 partial = null;
                 emit(whole);
             }
         }
     }
 
-    private void emit(Buffer data) {
+    private void emit(ByteBuf data) {
         if (partialIsText) {
             sink.text(data.toString(StandardCharsets.UTF_8));
         } else {
-            sink.binary(data.length());
+            sink.binary(data.readableBytes());
         }
     }
 
