@@ -65,7 +65,26 @@ public final class ServerProbe {
             lines.stream().skip(60).filter(l -> l.contains("io.nectar.") || l.startsWith("Total")).forEach(kept::add);
             Files.write(histogramFile, kept, StandardCharsets.UTF_8);
         }
-        return new Reading(pid, label, atSeconds, connections, heap, rss(pid));
+        return new Reading(pid, label, atSeconds, connections, heap, settledRss(pid));
+    }
+
+    /**
+     * Resident memory once the full GC above has finished giving memory back: G1 uncommits the heap it
+     * shrank concurrently, some hundreds of milliseconds after the collection, so a reading taken at once
+     * can count tens of MiB that are about to go (a "before" reading that high made a gateway's RSS per
+     * connection come out negative). Polls every 250 ms until two readings in a row moved less than
+     * 256 KiB, for at most 10 s.
+     */
+    static long settledRss(long pid) throws IOException, InterruptedException {
+        long last = rss(pid);
+        int still = 0;
+        for (int i = 0; i < 40 && still < 2; i++) {
+            Thread.sleep(250);
+            long now = rss(pid);
+            still = Math.abs(now - last) < 256 * 1024 ? still + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 
     /** Resident set size of a process in bytes (Linux). */
