@@ -247,6 +247,9 @@ public final class Gateway {
                     () -> knowledge.answerCacheCounts()[0]);
             services.metrics().counter("nectar_answer_cache_misses_total", "Questions read in full (not in the answer cache)",
                     () -> knowledge.answerCacheCounts()[1]);
+            services.metrics().counter("nectar_answer_cache_joined_total",
+                    "Questions that waited for a reading of the same question already under way (not read again)",
+                    () -> knowledge.answerCacheCounts()[2]);
             closeables.add(0, knowledge);
             services.metrics().counter("nectar_degraded_answers_total",
                     "Messages answered from their words alone (BM25) because the encoders' queue was full",

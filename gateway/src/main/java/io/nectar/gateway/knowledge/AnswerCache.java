@@ -11,7 +11,10 @@ import io.nectar.nlu.entity.Extraction;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Understandings of questions asked before, so a repeated question skips language identification, the
@@ -22,30 +25,77 @@ import java.util.concurrent.atomic.LongAdder;
  * reuses that asking's entities unless they hold a date (read against the day: "tomorrow"); any other hit
  * reads them again (entity extraction was a tenth of the CPU of a burst of repeated questions). Bounded
  * (least recently used goes first); any thread.
+ *
+ * <p>A question that is being read while the same question arrives again is read once: the later askings
+ * wait for the first one's reading instead of queueing their own for the encoders ({@link #understand}).
+ * At midnight thousands of shoppers ask the same few questions within the same second, before any answer
+ * is cached; without this each of them took an encoder run.
  */
 final class AnswerCache {
 
     private final Cache<Key, Understanding> cache;
+    /** Readings under way, by question: as many as the search and encoder queues hold, at most. */
+    private final ConcurrentHashMap<Key, CompletableFuture<Understanding>> reading = new ConcurrentHashMap<>();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder joined = new LongAdder();
 
     /** @param maximumSize questions remembered across all merchants; 0 turns the cache off */
     AnswerCache(int maximumSize) {
         this.cache = maximumSize <= 0 ? null : Caffeine.newBuilder().maximumSize(maximumSize).build();
     }
 
-    /** The understanding of an earlier question with the same canonical form, for this message; or null. */
-    Understanding get(String merchantId, KnowledgeBase.Merchant state, String text) {
-        if (cache == null) {
-            return null;
+    /**
+     * The understanding of {@code text}: from an earlier asking of the same canonical question, from a
+     * reading of it already under way, or else from {@code read} (which caches what it reads with
+     * {@link #put}). A reading that fails fails every asking that waited for it. Call on a search thread.
+     */
+    CompletableFuture<Understanding> understand(String merchantId, KnowledgeBase.Merchant state, String text,
+                                                Supplier<CompletableFuture<Understanding>> read) {
+        String canonical = cache == null ? "" : TextNormalizer.normalize(text);
+        if (canonical.isEmpty()) {
+            return read.get();
         }
-        String canonical = TextNormalizer.normalize(text);
-        Understanding u = canonical.isEmpty() ? null : cache.getIfPresent(new Key(merchantId, state, canonical));
-        if (u == null) {
-            misses.increment();
-            return null;
+        Key key = new Key(merchantId, state, canonical);
+        Understanding u = cache.getIfPresent(key);
+        if (u != null) {
+            hits.increment();
+            return CompletableFuture.completedFuture(forMessage(u, state, text));
         }
-        hits.increment();
+        CompletableFuture<Understanding> mine = new CompletableFuture<>();
+        CompletableFuture<Understanding> underWay = reading.putIfAbsent(key, mine);
+        if (underWay != null) {
+            joined.increment();
+            return underWay.thenApply(first -> forMessage(first, state, text));
+        }
+        // read may have finished (and cached) between the lookup and putIfAbsent: look once more
+        u = cache.getIfPresent(key);
+        if (u != null) {
+            reading.remove(key, mine);
+            mine.complete(u);
+            hits.increment();
+            return CompletableFuture.completedFuture(forMessage(u, state, text));
+        }
+        misses.increment();
+        CompletableFuture<Understanding> result;
+        try {
+            result = read.get();
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete((read1, failure) -> {
+            reading.remove(key, mine);   // after read's put: a later asking finds the cache or this reading
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(read1);
+            }
+        });
+        return result;
+    }
+
+    /** An understanding of the same question, carrying this message's own words and entities. */
+    private static Understanding forMessage(Understanding u, KnowledgeBase.Merchant state, String text) {
         Extraction entities = u.extraction() != null && text.equals(u.extraction().text()) && !u.extraction().has(EntityType.DATE)
                 ? u.extraction()
                 : state.extractor().extract(text, Language.fromCode(u.lang()), LocalDate.now());
@@ -73,6 +123,11 @@ final class AnswerCache {
 
     long misses() {
         return misses.sum();
+    }
+
+    /** Askings that waited for a reading of the same question already under way. */
+    long joined() {
+        return joined.sum();
     }
 
     /** The serving state compares by identity: a new state is a new key space. */

@@ -343,9 +343,10 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         if (m == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown merchant " + merchantId));
         }
-        // a question asked before skips everything below (AnswerCache); on a search thread like the rest
-        return CompletableFuture.supplyAsync(() -> answers.get(merchantId, m, text), searchPool)
-                .thenCompose(known -> known != null ? CompletableFuture.completedFuture(known) : read(m, text));
+        // a question asked before, or being read right now, skips everything below (AnswerCache); on a search
+        // thread like the rest
+        return CompletableFuture.supplyAsync(() -> answers.understand(merchantId, m, text, () -> read(m, text)), searchPool)
+                .thenCompose(u -> u);
     }
 
     /** Language, vectors, search and head for a question not in the answer cache; called on a search thread. */
@@ -401,9 +402,12 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         }
     }
 
-    /** Questions answered from the answer cache, and those that were not. */
+    /**
+     * Questions answered from the answer cache, those read in full, and those that waited for a reading of
+     * the same question under way.
+     */
     public long[] answerCacheCounts() {
-        return new long[]{answers.hits(), answers.misses()};
+        return new long[]{answers.hits(), answers.misses(), answers.joined()};
     }
 
     /** Messages answered from their words alone because the encoders were saturated. */

@@ -3,6 +3,7 @@ package io.nectar.gateway.knowledge;
 import io.nectar.gateway.ChatTestClient;
 import io.nectar.gateway.Gateway;
 import io.nectar.gateway.GatewayConfig;
+import io.nectar.gateway.dialogue.Understanding;
 import io.nectar.gateway.merchant.MerchantEdits;
 import io.nectar.gateway.merchant.StoreDocuments;
 import io.nectar.gateway.merchant.StoreFiles;
@@ -17,7 +18,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -195,5 +202,47 @@ class KnowledgeUpdateTest {
         var d2 = kb.understand("tea", dated).join();
         assertTrue(d2.extraction().has(io.nectar.nlu.entity.EntityType.DATE), "the date is found: " + d2.extraction());
         assertNotSame(d1.extraction(), d2.extraction(), "a date is read again at every asking");
+    }
+
+    @Test
+    void theSameQuestionAskedManyTimesAtOnceIsReadOnce() throws Exception {
+        awaitHeads();
+        long[] c0 = kb.answerCacheCounts();
+        // 24 shoppers ask the same new question within the same instant, in their own case, spacing and
+        // punctuation: one reading for the encoders, and everyone gets its answer
+        List<String> askings = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            askings.add(i % 3 == 0 ? "Do you deliver on Sundays?" : i % 3 == 1 ? "do you DELIVER on sundays" : "  Do you deliver on Sundays??");
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Understanding>> all = new ArrayList<>();
+        ExecutorService askers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<CompletableFuture<Understanding>>> started = new ArrayList<>();
+            for (String q : askings) {
+                started.add(askers.submit(() -> {
+                    go.await();
+                    return kb.understand("tea", q);
+                }));
+            }
+            go.countDown();
+            for (var f : started) {
+                all.add(f.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            askers.shutdown();
+        }
+        List<Understanding> read = new ArrayList<>();
+        for (var f : all) {
+            read.add(f.get(20, TimeUnit.SECONDS));
+        }
+        long[] c1 = kb.answerCacheCounts();
+        assertEquals(1, c1[1] - c0[1], "read in full once");
+        assertEquals(askings.size() - 1, (c1[0] - c0[0]) + (c1[2] - c0[2]), "every other asking was a hit or waited for that reading");
+        for (int i = 0; i < askings.size(); i++) {
+            assertEquals(read.get(0).answer(), read.get(i).answer());
+            assertEquals(read.get(0).intents(), read.get(i).intents());
+            assertEquals(askings.get(i), read.get(i).text(), "each understanding carries its own message's words");
+        }
     }
 }
