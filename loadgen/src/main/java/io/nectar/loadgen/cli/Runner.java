@@ -67,6 +67,9 @@ public final class Runner {
         m.put("event-loops", "event loops per process (default: cores)");
         m.put("timeout", "seconds to wait for a welcome or a reply (default 30)");
         m.put("max-duration", "stop every user after this many seconds");
+        m.put("generator-warm-up", "seconds to play the scenario against an echo server inside the generator first, unrecorded and never"
+                + " sent to the targets, so the generator is compiled before it measures (default "
+                + GeneratorWarmUp.DEFAULT.toSeconds() + "; 0 turns it off)");
         m.put("seed", "random seed of arrivals, think times and feeders (default 42)");
         m.put("probe-pid", "a server process on this machine to measure (heap after GC, RSS) before and under load; repeatable");
         m.put("probe-at", "seconds from the start to measure the servers under load (default: the scenario's)");
@@ -179,7 +182,17 @@ public final class Runner {
         }
         so.has("event-loops");
         so.has("timeout");
+        generatorWarmUp(so);
         return sim;
+    }
+
+    /** {@code --generator-warm-up}: 0 to 60 seconds. */
+    static java.time.Duration generatorWarmUp(ScenarioOptions so) {
+        java.time.Duration d = so.duration("generator-warm-up", GeneratorWarmUp.DEFAULT);
+        if (d.compareTo(java.time.Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException("--generator-warm-up is at most 60 seconds, was " + d.toSeconds());
+        }
+        return d;
     }
 
     static List<String> split(List<String> values) {
@@ -265,6 +278,7 @@ public final class Runner {
                     out.println(pr.format());
                 }
             });
+            GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, out);
             Engine.Prepared prepared = Engine.prepare(sim, opts);
             probes.before();
             long start = System.currentTimeMillis() + io.nectar.loadgen.LoadgenDefaults.START_DELAY.toMillis();
@@ -345,6 +359,7 @@ public final class Runner {
                         out.flush();
                     }
                 });
+        GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, out);
         Engine.Prepared prepared = Engine.prepare(sim, opts);
         out.println(Coordinator.READY);
         out.flush();

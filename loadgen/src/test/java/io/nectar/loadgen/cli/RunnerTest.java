@@ -64,6 +64,23 @@ class RunnerTest {
     }
 
     @Test
+    void theGeneratorWarmsUpWithoutTouchingTheTargetAndRecordsNothingOfIt() throws Exception {
+        int before = server.connections.get();
+        int rc = run("faq-burst", "--users", "20", "--within", "0.5", "--target", server.url(), "--quiet",
+                "--generator-warm-up", "1", "--summary", dir.resolve("w.json").toString());
+        assertEquals(Runner.OK, rc, out + "\n" + err);
+        assertEquals(20, server.connections.get() - before, "only the measured shoppers reach the target");
+        JsonObject s = summary("w.json");
+        assertEquals(20, s.getLong("requests"), "the warm-up's requests are not in the record");
+        assertEquals(20, s.getJsonObject("connects").getLong("ok"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("generator warmed up in [0-9.]+ s \\(([0-9,]+) requests").matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        assertTrue(Long.parseLong(m.group(1).replace(",", "")) > 0, "the warm-up asked questions: " + out);
+        assertEquals(Runner.USAGE, run("faq-burst", "--users", "1", "--target", server.url(), "--generator-warm-up", "61"));
+        assertTrue(err.toString().contains("--generator-warm-up"), err.toString());
+    }
+
+    @Test
     void aFailedAssertionSetsTheExitCode() throws Exception {
         int rc = run("faq-burst", "--users", "5", "--within", "0.2", "--target", server.url(), "--quiet",
                 "--summary", dir.resolve("s.json").toString(), "--assert", "requests>5");
