@@ -106,6 +106,7 @@ public final class Gateway {
     /** Starts a node with some parts replaced (tests). */
     public static Future<Gateway> start(GatewayConfig config, Overrides overrides) {
         Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setPreferNativeTransport(true)   // epoll on Linux, NIO elsewhere (decision 104)
                 .setEventLoopPoolSize(config.eventLoops())
                 .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
                 .setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
@@ -164,7 +165,8 @@ public final class Gateway {
                 }, new DeploymentOptions().setInstances(config.eventLoops()))
                 .map(id -> new Gateway(vertx, services, shared, overrides, instances.get(0).actualPort(), outbox[0]))
                 .onSuccess(g -> {
-                    log.info("listening on http://{}:{} (loading models and stores...)", config.host(), g.port);
+                    log.info("listening on http://{}:{} ({} transport; loading models and stores...)", config.host(), g.port,
+                            vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
                     Thread loader = new Thread(g::load, "nectar-loader");
                     loader.setDaemon(true);
                     loader.start();
