@@ -121,7 +121,19 @@ public final class EncoderExecutor implements AutoCloseable {
         if (cache == null) {
             return submit(encoder, normalized);
         }
-        return cache.get(encoder + '\u0000' + normalized, (key, ignored) -> submit(encoder, normalized));
+        try {
+            return cache.get(encoder + '\u0000' + normalized, (key, ignored) -> {
+                CompletableFuture<float[]> f = submit(encoder, normalized);
+                if (f.isCompletedExceptionally()) {
+                    // refused at once: thrown, so the cache keeps no entry and does not log a stack trace for
+                    // each refusal (a saturated node refuses thousands a second)
+                    f.join();
+                }
+                return f;
+            });
+        } catch (java.util.concurrent.CompletionException e) {
+            return CompletableFuture.failedFuture(e.getCause());
+        }
     }
 
     /**

@@ -98,6 +98,54 @@ class EncoderExecutorTest {
     }
 
     @Test
+    void refusalsThroughTheVectorCacheAreNeitherCachedNorLogged() throws Exception {
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(h);
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 4, 1, 0, 1000))) {
+            String longText = "a rather long question about the delivery of a parcel to a remote island ".repeat(6);
+            List<CompletableFuture<float[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                futures.add(ex.encode(encoder.name(), longText + i));
+            }
+            int overloaded = 0;
+            for (CompletableFuture<float[]> f : futures) {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertTrue(e.getCause() instanceof NluException n && n.code() == NluException.Code.OVERLOADED, String.valueOf(e.getCause()));
+                    overloaded++;
+                }
+            }
+            assertTrue(overloaded > 30, overloaded + " refused");
+            assertEquals(overloaded, ex.stats().rejected());
+            // a refused text is not remembered as refused: asked again with room in the queue, it is encoded
+            int last = futures.size() - 1;
+            assertTrue(futures.get(last).isCompletedExceptionally(), "the last of the flood was refused");
+            assertEquals(encoder.dimension(), ex.encode(encoder.name(), longText + last).get(30, TimeUnit.SECONDS).length);
+        } finally {
+            root.removeHandler(h);
+        }
+        assertTrue(warnings.isEmpty(), "nothing logged per refusal: " + warnings.stream().map(java.util.logging.LogRecord::getMessage).toList());
+    }
+
+    @Test
     void aFullQueueAnswersOverloadedAtOnceAndLosesNothingAccepted() throws Exception {
         try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 4, 1, 0, 0))) {
             List<CompletableFuture<float[]>> futures = new ArrayList<>();
