@@ -30,11 +30,13 @@ final class GeneratorWarmUp {
     }
 
     /**
-     * Runs {@code sim} against an in-process echo server for {@code length} (users still running then are
-     * stopped) and returns once everything it opened is closed. A warm-up that fails is reported on {@code
-     * out} and the measured run goes on cold.
+     * Runs this process's share of {@code sim} (worker {@code workerIndex} of {@code workerCount}) against an
+     * in-process echo server for {@code length} (users still running then are stopped) and returns once
+     * everything it opened is closed. A warm-up that fails is reported on {@code out} and the measured run
+     * goes on cold.
      */
-    static void run(Simulation sim, Duration length, int eventLoops, PrintStream out) throws InterruptedException {
+    static void run(Simulation sim, Duration length, int eventLoops, int workerIndex, int workerCount, PrintStream out)
+            throws InterruptedException {
         if (length.isZero() || length.isNegative()) {
             return;
         }
@@ -51,7 +53,7 @@ final class GeneratorWarmUp {
             data = Files.createTempDirectory("loadgen-warm-up");
             Simulation warm = new Simulation(sim.populations(), List.of("ws://127.0.0.1:" + echo.port() + "/ws/chat"),
                     List.of(), length, null, 0, sim.seed());
-            Engine.Outcome o = Engine.run(warm, new Engine.Options(eventLoops, List.of(), 0, 1, data, 0, null));
+            Engine.Outcome o = Engine.run(warm, new Engine.Options(eventLoops, List.of(), workerIndex, workerCount, data, 0, null));
             out.printf("loadgen: generator warmed up in %.1f s (%,d requests to an echo server in this process, not recorded)%n",
                     (System.nanoTime() - t0) / 1e9, o.requests());
         } catch (IOException | RuntimeException e) {

@@ -278,7 +278,7 @@ public final class Runner {
                     out.println(pr.format());
                 }
             });
-            GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, out);
+            GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, 0, 1, out);
             Engine.Prepared prepared = Engine.prepare(sim, opts);
             probes.before();
             long start = System.currentTimeMillis() + io.nectar.loadgen.LoadgenDefaults.START_DELAY.toMillis();
@@ -359,7 +359,7 @@ public final class Runner {
                         out.flush();
                     }
                 });
-        GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, out);
+        GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, index, count, out);
         Engine.Prepared prepared = Engine.prepare(sim, opts);
         out.println(Coordinator.READY);
         out.flush();
