@@ -99,12 +99,12 @@ class RunnerTest {
         assertTrue(out.toString().contains("faq-burst") && out.toString().contains("idle") && out.toString().contains("steady-rate"));
     }
 
-    /** Two worker JVMs, each with its own source address, one merged summary. */
+    /** Two worker JVMs, each with the source address it was given, one merged summary. */
     @Test
     void severalProcessesMergeIntoOneReport() throws Exception {
         server.remoteHosts.clear();
         int rc = run("faq-burst", "--users", "41", "--within", "1", "--processes", "2", "--target", server.url(),
-                "--summary", dir.resolve("multi.json").toString(), "--event-loops", "1");
+                "--local-address", "127.0.0.2,127.0.0.3", "--summary", dir.resolve("multi.json").toString(), "--event-loops", "1");
         assertEquals(Runner.OK, rc, out + "\n" + err);
         JsonObject s = summary("multi.json");
         assertEquals(41, s.getLong("requests"));
@@ -113,6 +113,18 @@ class RunnerTest {
         assertEquals(41, s.getJsonObject("connects").getLong("ok"));
         assertEquals(Set.of("127.0.0.2", "127.0.0.3"), server.remoteHosts);
         assertTrue(Files.exists(dir.resolve("multi.data/worker-1/worker.json")));
+    }
+
+    /** Source addresses are bound only when a target gets more connections than one address has ports. */
+    @Test
+    void severalProcessesBindNoSourceAddressWhileOneAddressHasPortsEnough() throws Exception {
+        server.remoteHosts.clear();
+        int rc = run("faq-burst", "--users", "20", "--within", "0.5", "--processes", "2", "--target", server.url(), "--quiet",
+                "--generator-warm-up", "0", "--summary", dir.resolve("shared.json").toString(), "--event-loops", "1");
+        assertEquals(Runner.OK, rc, out + "\n" + err);
+        assertEquals(Set.of("127.0.0.1"), server.remoteHosts, "no bind: the kernel's own source address and ports");
+        assertEquals(java.util.List.of("", ""), summary("shared.json").getJsonObject("options").getJsonArray("local_addresses").getList(),
+                "neither worker was given an address to bind");
     }
 
     @Test
