@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Plays the start of the scenario against an echo server inside this process before the measured run, so
@@ -33,7 +35,7 @@ final class GeneratorWarmUp {
      * Runs this process's share of {@code sim} (worker {@code workerIndex} of {@code workerCount}) against an
      * in-process echo server for {@code length} (users still running then are stopped) and returns once
      * everything it opened is closed. A warm-up that fails is reported on {@code out} and the measured run
-     * goes on cold.
+     * goes on cold. Blocks: called on the command line's own thread before the run, never on an event loop.
      */
     static void run(Simulation sim, Duration length, int eventLoops, int workerIndex, int workerCount, PrintStream out)
             throws InterruptedException {
@@ -44,7 +46,7 @@ final class GeneratorWarmUp {
         EchoServer echo;
         try {
             echo = EchoServer.start("127.0.0.1", 0, 1).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             out.println("loadgen: generator warm-up skipped, no echo server: " + e.getMessage());
             return;
         }
@@ -61,7 +63,7 @@ final class GeneratorWarmUp {
         } finally {
             try {
                 echo.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 out.println("loadgen: the warm-up's echo server did not stop cleanly: " + e.getMessage());
             }
             if (data != null) {

@@ -118,21 +118,13 @@ public final class EncoderExecutor implements AutoCloseable {
         }
         requests.increment();
         String normalized = TextNormalizer.normalize(text);
-        if (cache == null) {
-            return submit(encoder, normalized);
-        }
         try {
-            return cache.get(encoder + '\u0000' + normalized, (key, ignored) -> {
-                CompletableFuture<float[]> f = submit(encoder, normalized);
-                if (f.isCompletedExceptionally()) {
-                    // refused at once: thrown, so the cache keeps no entry and does not log a stack trace for
-                    // each refusal (a saturated node refuses thousands a second)
-                    f.join();
-                }
-                return f;
-            });
-        } catch (java.util.concurrent.CompletionException e) {
-            return CompletableFuture.failedFuture(e.getCause());
+            // a refusal is thrown, not returned as a failed future: the cache then keeps no entry and logs nothing
+            // (it logs a stack trace for every failed future, and a saturated node refuses thousands a second)
+            return cache == null ? enqueue(encoder, normalized)
+                    : cache.get(encoder + '\u0000' + normalized, (key, ignored) -> enqueue(encoder, normalized));
+        } catch (NluException refused) {
+            return CompletableFuture.failedFuture(refused);
         }
     }
 
@@ -163,12 +155,12 @@ public final class EncoderExecutor implements AutoCloseable {
         return out;
     }
 
-    private CompletableFuture<float[]> submit(String encoder, String normalized) {
+    /** Queues one text; throws {@link NluException.Code#OVERLOADED} at once when the queue is full. */
+    private CompletableFuture<float[]> enqueue(String encoder, String normalized) {
         CompletableFuture<float[]> f = new CompletableFuture<>();
         if (!queue.offer(new Request(encoder, normalized, f))) {
             rejected.increment();
-            f.completeExceptionally(new NluException(NluException.Code.OVERLOADED,
-                    "inference queue full (" + options.queueCapacity() + " waiting)"));
+            throw new NluException(NluException.Code.OVERLOADED, "inference queue full (" + options.queueCapacity() + " waiting)");
         }
         return f;
     }
