@@ -13,21 +13,15 @@ import java.util.PriorityQueue;
  * Exact search: compares the query with every vector. Below a few thousand entries (the measured
  * crossover, see BENCHMARKS.md) this is both faster than a graph index and perfectly accurate.
  * <p>
- * Readers work on an immutable snapshot (entry metadata plus one flat float matrix, the only copy of the
- * vectors) and never lock; writers serialise on this object and publish a new snapshot, so an edit is
- * visible to the next search. Each write copies the matrix: cheap at the sizes this index is meant for;
- * use {@link #upsertAll} for batches.
+ * Readers work on an immutable snapshot (the entries as added, whose vectors the index owns from then on,
+ * {@link IndexEntry}) and never lock; writers serialise on this object and publish a new snapshot, so an
+ * edit is visible to the next search. Each write copies the array of entries: cheap at the sizes this
+ * index is meant for; use {@link #upsertAll} for batches. Hits and {@link #get} return the stored entries
+ * themselves, never a copy (a search used to copy every candidate's vector: 6% of a search thread's time).
  */
 public final class ExactVectorIndex implements VectorIndex {
 
-    /** An entry without its vector; the vector is row {@code i} of the matrix. */
-    private record Meta(String id, String target, EntryKind kind, String lang, String text) {
-        static Meta of(IndexEntry e) {
-            return new Meta(e.id(), e.target(), e.kind(), e.lang(), e.text());
-        }
-    }
-
-    private record Snapshot(Meta[] metas, float[] matrix, Map<String, Integer> positions, long bytes) {
+    private record Snapshot(IndexEntry[] entries, Map<String, Integer> positions, long bytes) {
     }
 
     private final int dimension;
@@ -38,7 +32,7 @@ public final class ExactVectorIndex implements VectorIndex {
             throw new IllegalArgumentException("dimension must be >= 1");
         }
         this.dimension = dimension;
-        this.snapshot = new Snapshot(new Meta[0], new float[0], Map.of(), 0);
+        this.snapshot = new Snapshot(new IndexEntry[0], Map.of(), 0);
     }
 
     /** An index holding exactly these entries (later ids replace earlier ones with the same id). */
@@ -75,19 +69,17 @@ public final class ExactVectorIndex implements VectorIndex {
                 added++;
             }
         }
-        int n = s.metas().length;
-        Meta[] metas = Arrays.copyOf(s.metas(), n + added);
-        float[] matrix = Arrays.copyOf(s.matrix(), (n + added) * dimension);
+        int n = s.entries().length;
+        IndexEntry[] rows = Arrays.copyOf(s.entries(), n + added);
         Map<String, Integer> positions = new HashMap<>(s.positions());
         int next = n;
         for (IndexEntry e : byId.values()) {
             Integer at = positions.get(e.id());
             int row = at != null ? at : next++;
-            metas[row] = Meta.of(e);
-            System.arraycopy(e.vector(), 0, matrix, row * dimension, dimension);
+            rows[row] = e;
             positions.put(e.id(), row);
         }
-        snapshot = new Snapshot(metas, matrix, Map.copyOf(positions), estimate(metas, dimension));
+        snapshot = new Snapshot(rows, Map.copyOf(positions), estimate(rows, dimension));
     }
 
     @Override
@@ -97,19 +89,16 @@ public final class ExactVectorIndex implements VectorIndex {
         if (at == null) {
             return false;
         }
-        int n = s.metas().length;
-        int last = n - 1;
-        Meta[] metas = Arrays.copyOf(s.metas(), last);
-        float[] matrix = Arrays.copyOf(s.matrix(), last * dimension);
+        int last = s.entries().length - 1;
+        IndexEntry[] rows = Arrays.copyOf(s.entries(), last);
         Map<String, Integer> positions = new HashMap<>(s.positions());
         positions.remove(id);
         if (at != last) {
             // the last row fills the hole
-            metas[at] = s.metas()[last];
-            System.arraycopy(s.matrix(), last * dimension, matrix, at * dimension, dimension);
-            positions.put(metas[at].id(), at);
+            rows[at] = s.entries()[last];
+            positions.put(rows[at].id(), at);
         }
-        snapshot = new Snapshot(metas, matrix, Map.copyOf(positions), estimate(metas, dimension));
+        snapshot = new Snapshot(rows, Map.copyOf(positions), estimate(rows, dimension));
         return true;
     }
 
@@ -119,18 +108,18 @@ public final class ExactVectorIndex implements VectorIndex {
             throw new IllegalArgumentException("query has " + query.length + " dimensions, index has " + dimension);
         }
         Snapshot s = snapshot;
-        int n = s.metas().length;
+        IndexEntry[] rows = s.entries();
+        int n = rows.length;
         if (n == 0 || k <= 0) {
             return List.of();
         }
-        float[] m = s.matrix();
         int kk = Math.min(k, n);
         // bounded min-heap of row indices, ordered by score
         int[] heap = new int[kk];
         float[] scores = new float[kk];
         int size = 0;
         for (int i = 0; i < n; i++) {
-            float score = VectorMath.dot(query, m, i * dimension);
+            float score = VectorMath.dot(query, rows[i].vector(), 0);
             if (size < kk) {
                 heap[size] = i;
                 scores[size] = score;
@@ -143,7 +132,7 @@ public final class ExactVectorIndex implements VectorIndex {
         }
         List<SearchHit> out = new ArrayList<>(size);
         for (int j = 0; j < size; j++) {
-            out.add(new SearchHit(materialise(s, heap[j]), scores[j]));
+            out.add(new SearchHit(rows[heap[j]], scores[j]));
         }
         out.sort((a, b) -> Float.compare(b.score(), a.score()));
         return out;
@@ -185,39 +174,28 @@ public final class ExactVectorIndex implements VectorIndex {
         scores[b] = f;
     }
 
-    private IndexEntry materialise(Snapshot s, int row) {
-        Meta meta = s.metas()[row];
-        float[] v = Arrays.copyOfRange(s.matrix(), row * dimension, (row + 1) * dimension);
-        return new IndexEntry(meta.id(), meta.target(), meta.kind(), meta.lang(), meta.text(), v);
-    }
-
     @Override
     public IndexEntry get(String id) {
         Snapshot s = snapshot;
         Integer at = s.positions().get(id);
-        return at == null ? null : materialise(s, at);
+        return at == null ? null : s.entries()[at];
     }
 
     @Override
     public float score(String id, float[] query) {
         Snapshot s = snapshot;
         Integer at = s.positions().get(id);
-        return at == null ? Float.NaN : VectorMath.dot(query, s.matrix(), at * dimension);
+        return at == null ? Float.NaN : VectorMath.dot(query, s.entries()[at].vector(), 0);
     }
 
     @Override
     public List<IndexEntry> entries() {
-        Snapshot s = snapshot;
-        List<IndexEntry> out = new ArrayList<>(s.metas().length);
-        for (int i = 0; i < s.metas().length; i++) {
-            out.add(materialise(s, i));
-        }
-        return out;
+        return List.of(snapshot.entries());
     }
 
     @Override
     public int size() {
-        return snapshot.metas().length;
+        return snapshot.entries().length;
     }
 
     @Override
@@ -232,11 +210,11 @@ public final class ExactVectorIndex implements VectorIndex {
         }
     }
 
-    private static long estimate(Meta[] metas, int dimension) {
-        long b = MemoryEstimate.floats(metas.length * dimension) + MemoryEstimate.refs(metas.length);
-        for (Meta m : metas) {
-            // record + strings, plus one slot of the immutable position map (key ref, boxed value)
-            b += 32 + MemoryEstimate.string(m.id()) + MemoryEstimate.string(m.target())
+    private static long estimate(IndexEntry[] rows, int dimension) {
+        long b = MemoryEstimate.refs(rows.length);
+        for (IndexEntry m : rows) {
+            // record + its vector + strings, plus one slot of the immutable position map (key ref, boxed value)
+            b += 32 + MemoryEstimate.floats(dimension) + MemoryEstimate.string(m.id()) + MemoryEstimate.string(m.target())
                     + MemoryEstimate.string(m.text()) + 8 + 16;
         }
         return b;
