@@ -252,8 +252,9 @@ public final class MessagePipeline {
                 // (what it would have said is the first suggestion the agent sees)
                 return held(session, store, m, in, c);
             }
-            JsonObject sent = out.copy().put("seq", c.replySeq());
-            JsonObject echoed = in.copy().put("seq", c.shopperSeq());
+            // the frames are this message's own and the store kept copies: stamped in place, not copied again
+            JsonObject sent = out.put("seq", c.replySeq());
+            JsonObject echoed = in.put("seq", c.shopperSeq());
             session.committed(m.id(), echoed, sent, t.state(), t.lang());
             if (t.handoffReason() != null && !t.handoffUnavailable()) {
                 services.metrics().handoff(t.handoffReason());

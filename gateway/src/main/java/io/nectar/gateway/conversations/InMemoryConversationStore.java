@@ -142,8 +142,11 @@ public final class InMemoryConversationStore implements ConversationStore {
             }
             long s1 = ++r.seq;
             long s2 = ++r.seq;
-            push(r, turn.shopperFrame().copy().put("seq", s1));
-            push(r, turn.replyFrame().copy().put("seq", s2));
+            // one copy of each frame, stamped with its seq: the window keeps it encoded, the log record shares it
+            JsonObject shopperFrame = turn.shopperFrame().copy().put("seq", s1);
+            JsonObject replyFrame = turn.replyFrame().copy().put("seq", s2);
+            push(r, shopperFrame);
+            push(r, replyFrame);
             if (turn.messageId() != null) {
                 r.answered.put(turn.messageId(), s2);
                 trim(r.answered, answeredIds);
@@ -151,8 +154,8 @@ public final class InMemoryConversationStore implements ConversationStore {
             r.dialogue = turn.dialogue().encode();
             r.language = turn.language();
             r.updatedAt = clock.getAsLong();
-            shopper = withSeq(turn.shopper(), s1);
-            reply = withSeq(turn.reply(), s2);
+            shopper = withSeq(turn.shopper(), s1, shopperFrame);
+            reply = withSeq(turn.reply(), s2, replyFrame);
         }
         sink.write(List.of(shopper, reply));
         return Future.succeededFuture(new Committed(shopper.seq(), reply.seq(), null, null));
@@ -354,8 +357,12 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
 
     static LoggedMessage withSeq(LoggedMessage m, long seq) {
+        return withSeq(m, seq, m.frame() == null ? null : m.frame().copy().put("seq", seq));
+    }
+
+    /** {@code m} numbered {@code seq}, with {@code frame} (already stamped with it) as its frame. */
+    private static LoggedMessage withSeq(LoggedMessage m, long seq, JsonObject frame) {
         return new LoggedMessage(m.conversationId(), m.merchantId(), seq, m.role(), m.messageId(), m.text(), m.intent(),
-                m.source(), m.language(), m.at(), m.handoffReason(), m.dialogue(),
-                m.frame() == null ? null : m.frame().copy().put("seq", seq), m.shopperId());
+                m.source(), m.language(), m.at(), m.handoffReason(), m.dialogue(), frame, m.shopperId());
     }
 }
