@@ -35,6 +35,7 @@ public record GatewayConfig(
         double messagesPerSecond,
         int messageBurst,
         int maxPendingPerConnection,
+        long maxQueueWaitMillis,
         long maxConversations,
         Duration conversationTtl,
         int idleTimeoutSeconds,
@@ -54,6 +55,12 @@ public record GatewayConfig(
      * held-out CLINC150 training utterances).
      */
     public static final double DEFAULT_HEAD_THRESHOLD_SCALE = 0.7;
+    /**
+     * A message still waiting behind its connection's earlier ones after this long is answered
+     * {@code overloaded} instead of read (decision 106): past it, the shopper has most likely stopped
+     * waiting, and reading it would only delay the messages behind it.
+     */
+    public static final long DEFAULT_MAX_QUEUE_WAIT_MILLIS = 10_000;
 
     public GatewayConfig {
         stores = List.copyOf(stores);
@@ -88,6 +95,7 @@ public record GatewayConfig(
         positive("search-queue", searchQueue);
         positive("max-text-chars", maxTextChars);
         positive("max-pending", maxPendingPerConnection);
+        positive("max-queue-wait-ms", maxQueueWaitMillis);
         positive("message-burst", messageBurst);
         positive("idle-timeout", idleTimeoutSeconds);
         if (maxFrameBytes < 1024) {
@@ -116,7 +124,7 @@ public record GatewayConfig(
         String env = System.getenv("NECTAR_DATA_DIR");
         Path data = Path.of(env == null || env.isBlank() ? DEFAULT_DATA_DIR : env);
         return new GatewayConfig("0.0.0.0", DEFAULT_PORT, List.of(), cores, cores, 2048, 32, 2000, 50_000,
-                1, 4096, 2000, 65536, 5, 10, 16, 1_000_000, Duration.ofMinutes(30), 300, Double.NaN, Double.NaN,
+                1, 4096, 2000, 65536, 5, 10, 16, DEFAULT_MAX_QUEUE_WAIT_MILLIS, 1_000_000, Duration.ofMinutes(30), 300, Double.NaN, Double.NaN,
                 data, Map.of(), KnowledgeBase.Ranking.HEAD, DEFAULT_HEAD_THRESHOLD_SCALE,
                 ClusterConfig.fromEnvironment(System.getenv()));
     }
@@ -137,7 +145,7 @@ public record GatewayConfig(
                                Map<String, List<String>> enc, KnowledgeBase.Ranking r, double scale) {
         return new GatewayConfig(h, p, s, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
                 maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
-                perSecond, burst, maxPendingPerConnection, maxConversations, conversationTtl,
+                perSecond, burst, maxPendingPerConnection, maxQueueWaitMillis, maxConversations, conversationTtl,
                 idleTimeoutSeconds, zhThreshold, enThreshold, data, enc, r, scale, cluster);
     }
 
@@ -145,7 +153,7 @@ public record GatewayConfig(
     public GatewayConfig withCluster(ClusterConfig c) {
         return new GatewayConfig(host, port, stores, eventLoops, encoderWorkers, encoderQueue, maxBatchSize,
                 maxBatchWaitMicros, encoderCacheSize, searchThreads, searchQueue, maxTextChars, maxFrameBytes,
-                messagesPerSecond, messageBurst, maxPendingPerConnection, maxConversations, conversationTtl,
+                messagesPerSecond, messageBurst, maxPendingPerConnection, maxQueueWaitMillis, maxConversations, conversationTtl,
                 idleTimeoutSeconds, zhThreshold, enThreshold, dataDir, encoders, ranking, headThresholdScale, c);
     }
 
@@ -202,7 +210,8 @@ public record GatewayConfig(
                 batch = d.maxBatchSize, cache = d.encoderCacheSize, maxText = d.maxTextChars,
                 maxFrame = d.maxFrameBytes, burst = d.messageBurst, pending = d.maxPendingPerConnection,
                 idle = d.idleTimeoutSeconds;
-        long wait = d.maxBatchWaitMicros, maxConv = d.maxConversations, ttlMin = d.conversationTtl.toMinutes();
+        long wait = d.maxBatchWaitMicros, maxConv = d.maxConversations, ttlMin = d.conversationTtl.toMinutes(),
+                queueWait = d.maxQueueWaitMillis;
         double rate = d.messagesPerSecond, zh = d.zhThreshold, en = d.enThreshold, scale = d.headThresholdScale;
         List<Path> stores = new ArrayList<>();
         Path data = d.dataDir;
@@ -247,6 +256,7 @@ public record GatewayConfig(
                     case "--rate" -> rate = Double.parseDouble(v);
                     case "--burst" -> burst = Integer.parseInt(v);
                     case "--max-pending" -> pending = Integer.parseInt(v);
+                    case "--max-queue-wait-ms" -> queueWait = Long.parseLong(v);
                     case "--max-conversations" -> maxConv = Long.parseLong(v);
                     case "--conversation-ttl-min" -> ttlMin = Long.parseLong(v);
                     case "--idle-timeout" -> idle = Integer.parseInt(v);
@@ -283,7 +293,7 @@ public record GatewayConfig(
         }
         cluster = cluster.withShared(redis, pg);
         return new GatewayConfig(host, port, stores, eventLoops, workers, queue, batch, wait, cache,
-                d.searchThreads, d.searchQueue, maxText, maxFrame, rate, burst, pending, maxConv,
+                d.searchThreads, d.searchQueue, maxText, maxFrame, rate, burst, pending, queueWait, maxConv,
                 Duration.ofMinutes(ttlMin), idle, zh, en, data, encoders, ranking, scale, cluster);
     }
 

@@ -31,6 +31,7 @@ public final class GatewayMetrics {
     private final Counter connectionsTotal;
     private final Counter messagesIn;
     private final Counter messagesHeld;
+    private final Counter messagesShed;
     private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
     private final Map<String, Timer> replyLatency = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
@@ -47,6 +48,8 @@ public final class GatewayMetrics {
         messagesIn = Counter.builder("nectar_messages_in_total").description("Frames received from shoppers").register(registry);
         messagesHeld = Counter.builder("nectar_messages_held_total")
                 .description("Shopper messages kept for the agent who owns the conversation (the bot did not answer)").register(registry);
+        messagesShed = Counter.builder("nectar_messages_shed_total")
+                .description("Shopper messages answered 'overloaded' unread: they waited past --max-queue-wait-ms").register(registry);
         for (ErrorCode c : ErrorCode.values()) {
             errors.put(c, Counter.builder("nectar_errors_total").tag("code", c.code())
                     .description("Error frames sent, by code").register(registry));
@@ -76,6 +79,11 @@ public final class GatewayMetrics {
 
     public void messageHeld() {
         messagesHeld.increment();
+    }
+
+    /** A message answered {@code overloaded} unread after waiting too long behind its connection's earlier ones. */
+    public void messageShed() {
+        messagesShed.increment();
     }
 
     public void messageOut(String type) {

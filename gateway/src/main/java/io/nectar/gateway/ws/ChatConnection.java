@@ -333,8 +333,11 @@ public final class ChatConnection {
         if (queue.isEmpty()) {
             return;
         }
+        MessagePipeline.Inbound m = nextFresh();
+        if (m == null) {
+            return;
+        }
         busy = true;
-        MessagePipeline.Inbound m = queue.poll();
         Store current = services.knowledge().store(store.merchantId());
         if (current != null) {
             store = current; // knowledge edits (merchant API) reach conversations already open
@@ -359,6 +362,24 @@ public final class ChatConnection {
             }
             pump();
         });
+    }
+
+    /**
+     * The next queued message that has not waited past {@code --max-queue-wait-ms}; the stale ones before it
+     * are answered {@code overloaded} unread (the widget sends them again after a pause). Under overload a
+     * connection's queue grows faster than it drains: reading a message its shopper stopped waiting for
+     * spends an encoder run on nobody, and delays every message behind it (decision 106).
+     */
+    private MessagePipeline.Inbound nextFresh() {
+        long now = System.nanoTime();
+        long limit = services.config().maxQueueWaitMillis() * 1_000_000L;
+        MessagePipeline.Inbound m;
+        while ((m = queue.poll()) != null && now - m.arrivedNanos() > limit) {
+            queuedIds.remove(m.id());
+            services.metrics().messageShed();
+            error(ErrorCode.OVERLOADED, "we are very busy right now; please send that again in a moment", m.id());
+        }
+        return m;
     }
 
     /**
