@@ -28,7 +28,7 @@ final class Scores {
             int in = 0, inRight = 0, oos = 0, oosRejected = 0;
             for (int i = 0; i < test.size(); i++) {
                 IntentResult r = results.get(i);
-                boolean reject = r.confidence() < t || r.outOfScopeProbability() > r.confidence();
+                boolean reject = r.margin() < t || r.outOfScopeWins();
                 if (test.get(i).outOfScope()) {
                     oos++;
                     oosRejected += reject ? 1 : 0;

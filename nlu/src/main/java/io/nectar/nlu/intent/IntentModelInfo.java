@@ -16,7 +16,9 @@ import java.util.List;
  * @param labels           the classes, in the order of the ONNX output; may include {@value IntentExample#OUT_OF_SCOPE}
  * @param encoders         the sentence encoders whose vectors make the {@code dense} input, in order (empty: lexical only)
  * @param lexicalFeatures  size of the lexical vocabulary (0: no lexical input)
- * @param threshold        calibrated confidence below which the answer is "out of scope"
+ * @param threshold        calibrated margin of the top intent over the out-of-scope class ({@link IntentResult#margin()})
+ *                         below which the answer is "out of scope" (format 1 applied it to the top intent's
+ *                         probability alone; such models are trained again)
  * @param temperature      softmax temperature found on held-out folds (already folded into the ONNX weights)
  * @param trainingDataHash SHA-256 of the training examples ({@link IntentExample#hash})
  * @param examples         number of training examples
@@ -27,7 +29,7 @@ public record IntentModelInfo(int format, List<String> labels, List<EncoderRef> 
                               double threshold, double temperature, String trainingDataHash, int examples,
                               String createdAt, Metrics metrics) {
 
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
     public static final String FILE = "model.json";
     public static final String ONNX_FILE = "model.onnx";
 

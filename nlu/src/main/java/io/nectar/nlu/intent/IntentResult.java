@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param intent      the most likely in-scope intent (also when rejected: useful for "did you mean …?")
  * @param confidence  its calibrated probability
- * @param outOfScope  true when the model is not sure enough (confidence below the model's threshold, or the
- *                    out-of-scope class won): route to fallback or a human rather than answer {@code intent}
+ * @param outOfScope  true when the model is not sure enough (its {@link #margin()} over the out-of-scope class
+ *                    is below the model's threshold): route to fallback or a human rather than answer {@code intent}
  * @param ranked      in-scope intents, most likely first (at most {@value #RANKED})
  * @param outOfScopeProbability the probability of the model's {@value IntentExample#OUT_OF_SCOPE} class (0 when
  *                    it has none): above {@code confidence} the model thinks the text is none of its intents
@@ -24,6 +24,15 @@ public record IntentResult(String intent, double confidence, boolean outOfScope,
     /** Whether the out-of-scope class beat every intent. */
     public boolean outOfScopeWins() {
         return outOfScopeProbability > confidence;
+    }
+
+    /**
+     * How far the top intent's probability is above the out-of-scope class's: the score a model's threshold
+     * applies to (decision 107). Without an out-of-scope class it is the top intent's probability; below 0
+     * the out-of-scope class won.
+     */
+    public double margin() {
+        return confidence - outOfScopeProbability;
     }
 
     static final int RANKED = 5;
@@ -55,7 +64,9 @@ public record IntentResult(String intent, double confidence, boolean outOfScope,
             ranked.add(new Scored(labels.get(best), probabilities[best]));
         }
         Scored top = ranked.get(0);
-        boolean reject = top.confidence() < threshold || (oos >= 0 && probabilities[oos] > top.confidence());
-        return new IntentResult(top.intent(), top.confidence(), reject, List.copyOf(ranked), oos >= 0 ? probabilities[oos] : 0);
+        double oosProbability = oos >= 0 ? probabilities[oos] : 0;
+        double margin = top.confidence() - oosProbability;
+        boolean reject = margin < threshold || oosProbability > top.confidence();
+        return new IntentResult(top.intent(), top.confidence(), reject, List.copyOf(ranked), oosProbability);
     }
 }

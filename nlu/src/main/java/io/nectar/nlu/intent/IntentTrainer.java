@@ -433,16 +433,22 @@ public final class IntentTrainer {
         return total / y.length;
     }
 
+    /**
+     * The threshold on the {@linkplain IntentResult#margin() margin} of the top intent over the out-of-scope
+     * class (its probability when there is no such class) that maximises in-scope accuracy +
+     * {@code oosRecallWeight} × out-of-scope recall on held-out predictions; without out-of-scope examples,
+     * the one that keeps {@code acceptCorrect} of the correctly read ones.
+     */
     static double chooseThreshold(float[][] probs, int[] y, List<String> labels, int oosIndex, double acceptCorrect,
                                   double oosRecallWeight) {
         int n = y.length;
-        double[] conf = new double[n];
+        double[] conf = new double[n];   // the margin each threshold is compared with
         boolean[] right = new boolean[n];
         boolean[] oosWins = new boolean[n];
         int inScope = 0, oos = 0;
         for (int i = 0; i < n; i++) {
             IntentResult r = IntentResult.decide(probs[i], labels, 0);
-            conf[i] = r.confidence();
+            conf[i] = r.margin();
             oosWins[i] = r.outOfScope();
             if (y[i] == oosIndex) {
                 oos++;

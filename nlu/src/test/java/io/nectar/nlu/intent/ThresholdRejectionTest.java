@@ -103,6 +103,20 @@ class ThresholdRejectionTest {
         IntentResult oosWins = IntentResult.decide(new float[]{0.3f, 0.1f, 0.6f}, labels, 0.2);
         assertTrue(oosWins.outOfScope());
         assertEquals(2, oosWins.ranked().size());
+        // probable enough on its own, but not far enough above the out-of-scope class (decision 107)
+        IntentResult close = IntentResult.decide(new float[]{0.55f, 0.05f, 0.40f}, labels, 0.5);
+        assertEquals(0.15, close.margin(), 1e-6);
+        assertTrue(close.outOfScope());
+        IntentResult clear = IntentResult.decide(new float[]{0.55f, 0.40f, 0.05f}, labels, 0.5);
+        assertFalse(clear.outOfScope(), "a rival intent does not count against the margin");
+    }
+
+    @Test
+    void withoutAnOutOfScopeClassTheMarginIsTheProbability() {
+        IntentResult r = IntentResult.decide(new float[]{0.6f, 0.4f}, List.of("a", "b"), 0.5);
+        assertEquals(0.6, r.margin(), 1e-6);
+        assertFalse(r.outOfScope());
+        assertTrue(IntentResult.decide(new float[]{0.6f, 0.4f}, List.of("a", "b"), 0.65).outOfScope());
     }
 
     @Test
@@ -114,6 +128,7 @@ class ThresholdRejectionTest {
                 {0.5f, 0.3f, 0.2f}, {0.45f, 0.35f, 0.2f}};
         int[] y = {0, 0, 1, 1, 2, 2};
         double t = IntentTrainer.chooseThreshold(probs, y, labels, 2, 0.95, 1.0);
-        assertTrue(t > 0.5 && t <= 0.7, "threshold " + t);
+        // margins over the oos class: in scope 0.85, 0.7, 0.8, 0.6; out of scope 0.3, 0.25
+        assertTrue(t > 0.3 && t <= 0.6, "threshold " + t);
     }
 }
