@@ -37,7 +37,7 @@ final class GeneratorWarmUp {
      * everything it opened is closed. A warm-up that fails is reported on {@code out} and the measured run
      * goes on cold. Blocks: called on the command line's own thread before the run, never on an event loop.
      */
-    static void run(Simulation sim, Duration length, int eventLoops, int workerIndex, int workerCount, PrintStream out)
+    static void run(Simulation sim, Duration length, int eventLoops, int workerIndex, int workerCount, String transport, PrintStream out)
             throws InterruptedException {
         if (length.isZero() || length.isNegative()) {
             return;
@@ -55,7 +55,7 @@ final class GeneratorWarmUp {
             data = Files.createTempDirectory("loadgen-warm-up");
             Simulation warm = new Simulation(sim.populations(), List.of("ws://127.0.0.1:" + echo.port() + "/ws/chat"),
                     List.of(), length, null, 0, sim.seed());
-            Engine.Outcome o = Engine.run(warm, new Engine.Options(eventLoops, List.of(), workerIndex, workerCount, data, 0, null));
+            Engine.Outcome o = Engine.run(warm, new Engine.Options(eventLoops, List.of(), workerIndex, workerCount, data, 0, null, transport));
             out.printf("loadgen: generator warmed up in %.1f s (%,d requests to an echo server in this process, not recorded)%n",
                     (System.nanoTime() - t0) / 1e9, o.requests());
         } catch (IOException | RuntimeException e) {

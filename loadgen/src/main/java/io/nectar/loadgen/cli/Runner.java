@@ -65,6 +65,8 @@ public final class Runner {
         m.put("max-connections-per-process", "connections a process may hold, for --processes auto (default " + DEFAULT_MAX_PER_PROCESS + ")");
         m.put("local-address", "source addresses to bind, comma-separated (default: one 127.0.0.x per worker for loopback targets)");
         m.put("event-loops", "event loops per process (default: cores)");
+        m.put("transport", "WebSocket client: vertx (default) or netty, a lean one for hundreds of thousands of idle connections"
+                + " (ws:// only)");
         m.put("timeout", "seconds to wait for a welcome or a reply (default 30)");
         m.put("max-duration", "stop every user after this many seconds");
         m.put("generator-warm-up", "seconds to play the scenario against an echo server inside the generator first, unrecorded and never"
@@ -181,6 +183,7 @@ public final class Runner {
             sim = sim.probeAt(so.duration("probe-at", null), sim.probeConnections());
         }
         so.has("event-loops");
+        so.has("transport");
         so.has("timeout");
         generatorWarmUp(so);
         return sim;
@@ -280,8 +283,8 @@ public final class Runner {
                 if (!quiet) {
                     out.println(pr.format());
                 }
-            });
-            GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, 0, 1, out);
+            }, transport(so));
+            GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, 0, 1, opts.transport(), out);
             Engine.Prepared prepared = Engine.prepare(sim, opts);
             probes.before();
             long start = System.currentTimeMillis() + io.nectar.loadgen.LoadgenDefaults.START_DELAY.toMillis();
@@ -349,6 +352,10 @@ public final class Runner {
         out.println("report:  " + htmlFile);
     }
 
+    private static String transport(ScenarioOptions so) {
+        return so.string("transport", "vertx");
+    }
+
     /** Worker mode: announce readiness, wait for the coordinator's start time, run, stream progress. */
     private int runWorker(Simulation sim, ScenarioOptions so, String worker) throws IOException, InterruptedException {
         String[] iw = worker.split("/");
@@ -361,8 +368,8 @@ public final class Runner {
                         out.println(Coordinator.PROGRESS + pr.toJson().encode());
                         out.flush();
                     }
-                });
-        GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, index, count, out);
+                }, transport(so));
+        GeneratorWarmUp.run(sim, generatorWarmUp(so), eventLoops, index, count, opts.transport(), out);
         Engine.Prepared prepared = Engine.prepare(sim, opts);
         out.println(Coordinator.READY);
         out.flush();

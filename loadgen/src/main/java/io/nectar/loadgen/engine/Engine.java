@@ -13,6 +13,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -67,10 +69,18 @@ public final class Engine {
      * @param localAddresses   source addresses to bind, round robin per user (empty: let the kernel pick)
      * @param startEpochMillis when the run starts (wall clock; 0 = now): lets processes start together
      * @param progress         receives each second's progress on the stats thread (may be null)
+     * @param transport        the WebSocket client users connect with: {@code vertx} or {@code netty} ({@link UserSocket})
      */
     public record Options(int eventLoops, List<String> localAddresses, int workerIndex, int workerCount, Path dataDir,
-                          long startEpochMillis, Consumer<Progress> progress) {
+                          long startEpochMillis, Consumer<Progress> progress, String transport) {
+
+        public Options(int eventLoops, List<String> localAddresses, int workerIndex, int workerCount, Path dataDir,
+                       long startEpochMillis, Consumer<Progress> progress) {
+            this(eventLoops, localAddresses, workerIndex, workerCount, dataDir, startEpochMillis, progress, "vertx");
+        }
+
         public Options {
+            UserSocket.Transport.parse(transport);
             if (eventLoops < 1) {
                 throw new IllegalArgumentException("event loops must be >= 1");
             }
@@ -86,11 +96,15 @@ public final class Engine {
         }
 
         public Options withProgress(Consumer<Progress> p) {
-            return new Options(eventLoops, localAddresses, workerIndex, workerCount, dataDir, startEpochMillis, p);
+            return new Options(eventLoops, localAddresses, workerIndex, workerCount, dataDir, startEpochMillis, p, transport);
         }
 
         public Options withStart(long epochMillis) {
-            return new Options(eventLoops, localAddresses, workerIndex, workerCount, dataDir, epochMillis, progress);
+            return new Options(eventLoops, localAddresses, workerIndex, workerCount, dataDir, epochMillis, progress, transport);
+        }
+
+        public Options withTransport(String t) {
+            return new Options(eventLoops, localAddresses, workerIndex, workerCount, dataDir, startEpochMillis, progress, t);
         }
     }
 
@@ -158,6 +172,9 @@ public final class Engine {
         final AtomicLong closedIds = new AtomicLong();
         final AtomicInteger roundRobin = new AtomicInteger();
         final AtomicInteger clientRoundRobin = new AtomicInteger();
+        final UserSocket.Transport transport;
+        /** Channels of the netty transport, of the kind Vert.x's event loops run (epoll or NIO). */
+        io.netty.channel.ChannelFactory<? extends io.netty.channel.Channel> channels;
         volatile boolean stopping;
         volatile boolean interrupted;
         Vertx vertx;
@@ -167,6 +184,7 @@ public final class Engine {
         Run(Simulation sim, Options options) {
             this.sim = sim;
             this.options = options;
+            this.transport = UserSocket.Transport.parse(options.transport());
             this.targets = RunContext.parse(sim.targets());
             for (Population p : sim.populations()) {
                 livePerPopulation.put(p, new AtomicInteger());
@@ -206,6 +224,11 @@ public final class Engine {
                     o.setLocalAddress(local);
                 }
                 clients.add(vertx.createWebSocketClient(o));
+            }
+            channels = ((VertxInternal) vertx).transport().channelFactory(false);
+            if (transport == UserSocket.Transport.NETTY && targets.stream().anyMatch(Target::ssl)) {
+                vertx.close();
+                throw new IllegalArgumentException("--transport netty speaks ws:// only; a target is wss://");
             }
             warmUp();
         }
@@ -515,8 +538,14 @@ public final class Engine {
         }
 
         @Override
-        public WebSocketClient nextClient() {
-            return clients.size() == 1 ? clients.get(0) : clients.get(Math.floorMod(clientRoundRobin.getAndIncrement(), clients.size()));
+        public UserSocket newSocket(Context context) {
+            int next = Math.floorMod(clientRoundRobin.getAndIncrement(), clients.size());
+            if (transport == UserSocket.Transport.NETTY) {
+                List<String> locals = options.localAddresses();
+                return new NettyUserSocket((ContextInternal) context, channels,
+                        locals.isEmpty() ? null : locals.get(Math.floorMod(next, locals.size())));
+            }
+            return new VertxUserSocket(clients.get(next).webSocket());
         }
     }
 }

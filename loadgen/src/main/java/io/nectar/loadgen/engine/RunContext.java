@@ -2,8 +2,8 @@ package io.nectar.loadgen.engine;
 
 import io.nectar.loadgen.dsl.Feeder;
 import io.nectar.loadgen.dsl.FeederBuilder;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 
 import java.net.URI;
 import java.util.List;
@@ -23,8 +23,11 @@ interface RunContext {
     /** The target gateway of a user (round robin by user id). */
     Target target(long userId);
 
-    /** The client for the next connection (round robin over the local source addresses). */
-    WebSocketClient nextClient();
+    /**
+     * A socket for a user's next connection, on the run's transport, from the next local source address
+     * (round robin); {@code context} is the user's.
+     */
+    UserSocket newSocket(Context context);
 
     void userFinished(VirtualUser user);
 

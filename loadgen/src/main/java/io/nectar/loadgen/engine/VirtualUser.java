@@ -4,9 +4,7 @@ import io.nectar.loadgen.dsl.Action;
 import io.nectar.loadgen.dsl.Check;
 import io.nectar.loadgen.dsl.Population;
 import io.vertx.core.Context;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -227,10 +225,10 @@ final class VirtualUser {
 
     /** One WebSocket of this user; counted in the active connections from open to close, once. */
     private static final class Conn {
-        final ClientWebSocket socket;
+        final UserSocket socket;
         boolean counted;
 
-        Conn(ClientWebSocket socket) {
+        Conn(UserSocket socket) {
             this.socket = socket;
         }
     }
@@ -251,16 +249,14 @@ final class VirtualUser {
             String part = "conversation=" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8);
             query = query.isEmpty() ? part : query + "&" + part;
         }
-        Conn conn = new Conn(run.nextClient().webSocket());
+        Conn conn = new Conn(run.newSocket(context));
         ws = conn;
         serverError = null;
         await(WELCOME, c, metric, null, c.timeout().toMillis());
         // handlers before connect: the welcome frame comes at once
-        conn.socket.textMessageHandler(text -> onText(conn, text));
+        conn.socket.textHandler(text -> onText(conn, text));
         conn.socket.closeHandler(v -> onClose(conn));
-        conn.socket.exceptionHandler(t -> { });
-        conn.socket.connect(new WebSocketConnectOptions().setHost(target.host()).setPort(target.port()).setSsl(target.ssl())
-                        .setURI(target.uri(query)).setConnectTimeout(c.timeout().toMillis()))
+        conn.socket.connect(target, target.uri(query), c.timeout().toMillis())
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         opened(conn);
@@ -319,7 +315,7 @@ final class VirtualUser {
         String msgId = "m" + id + "-" + (++messageSeq);
         String text = a.text().render(attributes);
         await(REPLY, a, metric, msgId, a.timeout().toMillis());
-        ws.socket.writeTextMessage(new JsonObject().put("type", "message").put("id", msgId).put("text", text).encode());
+        ws.socket.writeText(new JsonObject().put("type", "message").put("id", msgId).put("text", text).encode());
         return false;
     }
 
@@ -340,7 +336,7 @@ final class VirtualUser {
             }
         });
         inFlight.put(msgId, f);
-        ws.socket.writeTextMessage(new JsonObject().put("type", "message").put("id", msgId).put("text", text).encode());
+        ws.socket.writeText(new JsonObject().put("type", "message").put("id", msgId).put("text", text).encode());
         return true;
     }
 
@@ -408,7 +404,7 @@ final class VirtualUser {
             return false;
         }
         await(PONG, p, metric, null, p.timeout().toMillis());
-        ws.socket.writeTextMessage("{\"type\":\"ping\"}");
+        ws.socket.writeText("{\"type\":\"ping\"}");
         return false;
     }
 
@@ -569,7 +565,7 @@ final class VirtualUser {
         }
     }
 
-    private static void closeQuietly(ClientWebSocket s) {
+    private static void closeQuietly(UserSocket s) {
         try {
             if (!s.isClosed()) {
                 s.close();

@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,13 +45,14 @@ class EngineTest {
                 new Summary.RunInfo("test", "", new JsonObject(), sim.targets(), 1, new JsonArray()), sim.assertions());
     }
 
-    @Test
-    void echoServerRunCountsEveryRequest() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"vertx", "netty"})
+    void echoServerRunCountsEveryRequest(String transport) throws Exception {
         EchoServer echo = EchoServer.start("127.0.0.1", 0, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {
             Simulation sim = Simulation.setUp(askOnce("#{userId}").injectOpen(OpenInjection.burst(40).within(Duration.ofSeconds(1))))
                     .targets("ws://127.0.0.1:" + echo.port() + "/ws/chat");
-            JsonObject s = runAndSummarize(sim, Engine.Options.local(dir.resolve("echo")));
+            JsonObject s = runAndSummarize(sim, Engine.Options.local(dir.resolve("echo")).withTransport(transport));
             assertEquals(40, s.getLong("requests"));
             assertEquals(0, s.getLong("errors"), s.encodePrettily());
             assertEquals(40, s.getJsonObject("connects").getLong("ok"));
@@ -89,8 +92,9 @@ class EngineTest {
         }
     }
 
-    @Test
-    void errorsAreCountedByKind() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"vertx", "netty"})
+    void errorsAreCountedByKind(String transport) throws Exception {
         try (TestServer server = TestServer.start(n -> in -> switch (n % 4) {
             case 0 -> new TestServer.Answer(0, TestServer.error(in, "overloaded"));
             case 1 -> new TestServer.Answer(0, TestServer.reply(in, "ok"));
@@ -101,7 +105,7 @@ class EngineTest {
                     .exec(Chat.ask("ask", "q").check(Checks.intent("echo")));
             Simulation sim = Simulation.setUp(s.injectOpen(OpenInjection.rampUsers(40).during(Duration.ofMillis(400))))
                     .targets(server.url(), "ws://127.0.0.1:1/ws/chat");
-            JsonObject sum = runAndSummarize(sim, Engine.Options.local(dir.resolve("errors")));
+            JsonObject sum = runAndSummarize(sim, Engine.Options.local(dir.resolve("errors")).withTransport(transport));
             JsonObject kinds = sum.getJsonObject("errors_by_kind");
             // users alternate between the two targets: 20 reach the server, 20 are refused
             assertEquals(20, kinds.getLong("connect:refused"), kinds.encode());
@@ -113,6 +117,45 @@ class EngineTest {
             assertEquals(100.0 * 35 / (20 + 40), sum.getDouble("error_percent"), 0.001);
             // a failed check still answered: its latency counts; errors and closes did not
             assertEquals(10, sum.getJsonObject("metrics").getJsonObject("ask").getLong("count"));
+        }
+    }
+
+    /** Idle users of the netty transport: welcomed, heartbeating, then closed cleanly at the end. */
+    @Test
+    void nettyTransportHoldsHeartbeatingConnections() throws Exception {
+        EchoServer echo = EchoServer.start("127.0.0.1", 0, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            Scenario idle = scenario("idle").exec(Chat.connect("connect"))
+                    .forever(chain().pace(Duration.ofMillis(100)).exec(Chat.ping("ping")));
+            Simulation sim = Simulation.setUp(idle.injectOpen(OpenInjection.atOnceUsers(20)))
+                    .targets("ws://127.0.0.1:" + echo.port() + "/ws/chat").maxDuration(Duration.ofSeconds(2));
+            JsonObject s = runAndSummarize(sim, Engine.Options.local(dir.resolve("idle")).withTransport("netty"));
+            assertEquals(20, s.getJsonObject("connects").getLong("ok"));
+            assertEquals(20, s.getLong("connections_peak"));
+            assertEquals(0, s.getLong("errors"), s.encodePrettily());
+            long pings = s.getJsonObject("metrics").getJsonObject("ping").getLong("count");
+            assertTrue(pings >= 20 * 10 && pings <= 20 * 21, "20 users paced at 10/s for 2 s: " + pings);
+        } finally {
+            echo.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A server that refuses the upgrade: both transports name the HTTP status. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vertx", "netty"})
+    void aRefusedUpgradeIsCountedByItsStatus(String transport) throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpServer http = vertx.createHttpServer()
+                    .requestHandler(r -> r.response().setStatusCode(403).end("no"))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Simulation sim = Simulation.setUp(askOnce("q").injectOpen(OpenInjection.atOnceUsers(3)))
+                    .targets("ws://127.0.0.1:" + http.actualPort() + "/ws/chat");
+            JsonObject s = runAndSummarize(sim, Engine.Options.local(dir.resolve("refused-" + transport)).withTransport(transport));
+            assertEquals(3, s.getJsonObject("errors_by_kind").getLong("connect:http_403"), s.encodePrettily());
+            assertEquals(0, s.getJsonObject("connects").getLong("ok"));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -132,11 +175,13 @@ class EngineTest {
         }
     }
 
-    @Test
-    void bindsTheGivenSourceAddresses() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"vertx", "netty"})
+    void bindsTheGivenSourceAddresses(String transport) throws Exception {
         try (TestServer server = TestServer.echo()) {
             Simulation sim = Simulation.setUp(askOnce("hi").injectOpen(OpenInjection.atOnceUsers(10))).targets(server.url());
-            Engine.Options o = new Engine.Options(1, List.of("127.0.0.2", "127.0.0.3"), 0, 1, dir.resolve("bind"), 0, null);
+            Engine.Options o = new Engine.Options(1, List.of("127.0.0.2", "127.0.0.3"), 0, 1, dir.resolve("bind-" + transport), 0, null,
+                    transport);
             JsonObject s = runAndSummarize(sim, o);
             assertEquals(0, s.getLong("errors"), s.encodePrettily());
             assertEquals(Set.of("127.0.0.2", "127.0.0.3"), server.remoteHosts);
