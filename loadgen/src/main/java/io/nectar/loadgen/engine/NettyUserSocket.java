@@ -178,8 +178,15 @@ final class NettyUserSocket implements UserSocket {
                 } else if (msg instanceof PingWebSocketFrame ping) {
                     ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), ctx.voidPromise());
                 } else if (msg instanceof CloseWebSocketFrame close) {
-                    closeStatus = (short) close.statusCode();
-                    ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), null)).addListener(ChannelFutureListener.CLOSE);
+                    int code = close.statusCode();
+                    closeStatus = code < 0 ? null : (short) code;
+                    if (closed) {
+                        ctx.close();   // the answer to our own close frame
+                    } else {
+                        closed = true;
+                        ctx.writeAndFlush(code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, null))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    }
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
