@@ -57,6 +57,24 @@ class HistogramMergeTest {
         Histogram second1 = data.perSecond("ask").get(1);
         assertEquals(a[0].length + b[0].length, second1.getTotalCount());
         assertEquals(a[4].length, data.perSecond("ask").get(5).getTotalCount());
+        // and each second's percentiles are those of one histogram of that second's values, per metric and per kind
+        for (int s = 1; s <= 5; s++) {
+            Histogram exact = new Histogram(Stats.HIGHEST_MICROS, Stats.DIGITS);
+            for (long v : a[s - 1]) {
+                exact.recordValue(v);
+            }
+            if (s <= b.length) {
+                for (long v : b[s - 1]) {
+                    exact.recordValue(v);
+                }
+            }
+            for (Histogram got : List.of(data.perSecond("ask").get(s), data.perSecond(Stats.Kind.REQUEST).get(s))) {
+                assertEquals(exact.getTotalCount(), got.getTotalCount(), "second " + s);
+                for (double p : new double[]{50, 90, 99, 100}) {
+                    assertEquals(exact.getValueAtPercentile(p), got.getValueAtPercentile(p), "second " + s + " p" + p);
+                }
+            }
+        }
         // gauges add up per second; counts and errors are summed
         assertEquals(350, data.timeline().get(1).active);
         assertEquals(100, data.timeline().get(5).active);
