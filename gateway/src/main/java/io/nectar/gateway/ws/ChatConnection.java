@@ -480,7 +480,7 @@ public final class ChatConnection {
             return;
         }
         services.metrics().messageOut(frame.getString("type"));
-        ws.writeText(frame.encode());
+        ws.writeJson(frame);
         if (ws.writeQueueFull()) {
             ws.pauseUntilDrained(); // the shopper is not reading: stop reading from them until what we wrote has drained
         }

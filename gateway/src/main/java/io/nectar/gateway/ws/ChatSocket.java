@@ -31,6 +31,9 @@ interface ChatSocket {
 
     void writeText(String text);
 
+    /** Writes a frame as one text message of its JSON. */
+    void writeJson(io.vertx.core.json.JsonObject frame);
+
     /** Whether more written data waits than the socket's high-water mark allows. */
     boolean writeQueueFull();
 

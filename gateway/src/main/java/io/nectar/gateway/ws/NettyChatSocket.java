@@ -1,5 +1,9 @@
 package io.nectar.gateway.ws;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,9 +17,13 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.EncodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 final class NettyChatSocket extends ChannelInboundHandlerAdapter implements ChatSocket {
 
     private static final Logger log = LoggerFactory.getLogger(NettyChatSocket.class);
+    private static final JsonFactory JSON = new JsonFactory();
     /** How long a close we started waits for the client's close frame before the TCP connection is closed anyway. */
     static final long CLOSE_WAIT_MILLIS = 2_000;
     static final short CLOSE_GOING_AWAY = 1001;
@@ -132,6 +141,26 @@ final class NettyChatSocket extends ChannelInboundHandlerAdapter implements Chat
         if (!isClosed()) {
             ctx.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text)));
         }
+    }
+
+    /**
+     * Writes the frame's JSON as UTF-8 straight into the outgoing buffer, with no string in between. A
+     * value only databind can write (a Java object in the frame) goes through {@link JsonObject#encode}.
+     */
+    @Override
+    public void writeJson(JsonObject frame) {
+        if (isClosed()) {
+            return;
+        }
+        ByteBuf buf = ctx.alloc().buffer();
+        try (JsonGenerator g = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf))) {
+            JacksonCodec.encodeJson(frame, g);
+        } catch (EncodeException | IOException notStreamable) {
+            buf.release();
+            writeText(frame.encode());
+            return;
+        }
+        ctx.writeAndFlush(new TextWebSocketFrame(buf));
     }
 
     @Override
