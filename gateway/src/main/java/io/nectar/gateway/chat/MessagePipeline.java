@@ -178,7 +178,11 @@ public final class MessagePipeline {
 
     /** The NLU's reading of the message; {@code null} when the node is too busy to read it at all. */
     Future<Understanding> understand(Store store, Inbound m, Context context) {
-        return Future.fromCompletionStage(services.knowledge().understand(store.merchantId(), m.text()), context)
+        java.util.concurrent.CompletableFuture<Understanding> reading = services.knowledge().understand(store.merchantId(), m.text());
+        if (reading.isDone() && !reading.isCompletedExceptionally()) {
+            return Future.succeededFuture(reading.join()); // asked before in these words: no hop through the context's queue
+        }
+        return Future.fromCompletionStage(reading, context)
                 .recover(failure -> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (cause instanceof RejectedExecutionException

@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Threads: {@link #install} is blocking (it embeds the store, or reads its snapshot, and trains or loads
  * its heads): call it from a start-up or worker thread. {@link #understand} never blocks: language ID,
  * head inference, index search and entity extraction run on this class's bounded
- * {@code knowledge-search} pool, encoding on the NLU executor; the future completes on the search pool.
+ * {@code knowledge-search} pool, encoding on the NLU executor; the future completes on the search pool,
+ * except for a question asked before in the very same words, whose future is complete when it is returned.
  * A merchant's questions only ever reach that merchant's index entries and heads.
  */
 public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
@@ -343,8 +344,14 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         if (m == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown merchant " + merchantId));
         }
-        // a question asked before, or being read right now, skips everything below (AnswerCache); on a search
-        // thread like the rest
+        // the same words asked before: answered here and now, on the caller's thread (a map lookup); the
+        // future is already complete, so the caller need not wait for another thread (decision 108)
+        Understanding again = answers.reuse(merchantId, m, text);
+        if (again != null) {
+            return CompletableFuture.completedFuture(again);
+        }
+        // a question asked before in other words (its entities read again), or being read right now, skips
+        // everything below (AnswerCache); on a search thread like the rest
         return CompletableFuture.supplyAsync(() -> answers.understand(merchantId, m, text, () -> read(m, text)), searchPool)
                 .thenCompose(u -> u);
     }

@@ -181,8 +181,11 @@ class KnowledgeUpdateTest {
         assertEquals(first.answer(), again.answer());
         assertEquals(variant, again.text(), "the understanding carries the message's own words");
 
-        var exact = kb.understand("tea", "Can I pay with my phone at the till?").join();
+        var exactly = kb.understand("tea", "Can I pay with my phone at the till?");
+        assertTrue(exactly.isDone(), "the very same words are answered on the asking thread, with no search-thread hop");
+        var exact = exactly.join();
         assertSame(first.extraction(), exact.extraction(), "the very same words: the first asking's entities are reused");
+        assertEquals(c2[0] + 1, kb.answerCacheCounts()[0], "and counted as a hit");
 
         kb.update(edited(put("opening", "When are you open?", List.of("opening hours", "what time do you open", "are you open on sunday"), "Every day from 9 to 21.")));
         kb.understand("tea", "Can I pay with my phone at the till?").join();
