@@ -74,6 +74,19 @@ class ChatSocketTest {
     }
 
     @Test
+    void aClientThatPingsStaysPastTheIdleTimeoutAndIsClosedOnceItStops() throws Exception {
+        try (ChatTestClient c = ChatTestClient.open(client, gateway.port(), "merchant=demo")) {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3_500);
+            while (System.nanoTime() < until) {
+                c.sendText("{\"type\":\"ping\"}");
+                Thread.sleep(500);
+            }
+            assertFalse(c.isClosed(), "its pings keep it open past the 2 s idle timeout");
+            assertEquals(1001, c.awaitClose(), "silent, it is closed as idle");
+        }
+    }
+
+    @Test
     void compressionIsNotNegotiatedEvenWhenOffered() throws Exception {
         WebSocketClient ws = client.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true));
         try {
