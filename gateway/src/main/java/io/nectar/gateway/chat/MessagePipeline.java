@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -178,7 +179,7 @@ public final class MessagePipeline {
 
     /** The NLU's reading of the message; {@code null} when the node is too busy to read it at all. */
     Future<Understanding> understand(Store store, Inbound m, Context context) {
-        java.util.concurrent.CompletableFuture<Understanding> reading = services.knowledge().understand(store.merchantId(), m.text());
+        CompletableFuture<Understanding> reading = services.knowledge().understand(store.merchantId(), m.text());
         if (reading.isDone() && !reading.isCompletedExceptionally()) {
             return Future.succeededFuture(reading.join()); // asked before in these words: no hop through the context's queue
         }

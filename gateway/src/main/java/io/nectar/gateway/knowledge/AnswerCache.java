@@ -48,11 +48,11 @@ final class AnswerCache {
     /**
      * The understanding of {@code text}: from an earlier asking of the same canonical question, from a
      * reading of it already under way, or else from {@code read} (which caches what it reads with
-     * {@link #put}). A reading that fails fails every asking that waited for it. Call on a search thread.
+     * {@link #put}). {@code canonical} is {@link #canonical} of {@code text}. A reading that fails fails
+     * every asking that waited for it. Call on a search thread.
      */
-    CompletableFuture<Understanding> understand(String merchantId, KnowledgeBase.Merchant state, String text,
+    CompletableFuture<Understanding> understand(String merchantId, KnowledgeBase.Merchant state, String canonical, String text,
                                                 Supplier<CompletableFuture<Understanding>> read) {
-        String canonical = cache == null ? "" : TextNormalizer.normalize(text);
         if (canonical.isEmpty()) {
             return read.get();
         }
@@ -95,16 +95,20 @@ final class AnswerCache {
     }
 
     /**
+     * The key text of a question ({@link TextNormalizer}), computed once per message and given to
+     * {@link #reuse} and {@link #understand}; empty when the cache is off or nothing is left of the text.
+     */
+    String canonical(String text) {
+        return cache == null ? "" : TextNormalizer.normalize(text);
+    }
+
+    /**
      * The understanding of {@code text} when it costs nothing to give: an earlier asking in exactly these
      * words whose entities hold no date, so nothing is read again. Otherwise {@code null}, and the caller
      * goes through {@link #understand} on a search thread. Any thread, the event loop included: a
      * normalisation and a map lookup, a few microseconds.
      */
-    Understanding reuse(String merchantId, KnowledgeBase.Merchant state, String text) {
-        if (cache == null) {
-            return null;
-        }
-        String canonical = TextNormalizer.normalize(text);
+    Understanding reuse(String merchantId, KnowledgeBase.Merchant state, String canonical, String text) {
         if (canonical.isEmpty()) {
             return null;
         }

@@ -346,13 +346,14 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         }
         // the same words asked before: answered here and now, on the caller's thread (a map lookup); the
         // future is already complete, so the caller need not wait for another thread (decision 108)
-        Understanding again = answers.reuse(merchantId, m, text);
+        String canonical = answers.canonical(text);
+        Understanding again = answers.reuse(merchantId, m, canonical, text);
         if (again != null) {
             return CompletableFuture.completedFuture(again);
         }
         // a question asked before in other words (its entities read again), or being read right now, skips
         // everything below (AnswerCache); on a search thread like the rest
-        return CompletableFuture.supplyAsync(() -> answers.understand(merchantId, m, text, () -> read(m, text)), searchPool)
+        return CompletableFuture.supplyAsync(() -> answers.understand(merchantId, m, canonical, text, () -> read(m, text)), searchPool)
                 .thenCompose(u -> u);
     }
 
