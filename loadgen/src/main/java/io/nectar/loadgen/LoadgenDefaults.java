@@ -38,8 +38,18 @@ public final class LoadgenDefaults {
     /** Connections one process holds at most for {@code --processes auto} (the machine caps a process at 20,000 open files). */
     public static final int MAX_CONNECTIONS_PER_PROCESS = 19_000;
 
-    /** Connections one source address carries at most before another is added (the ephemeral port range holds ~28k). */
-    public static final int CONNECTIONS_PER_SOURCE_ADDRESS = 25_000;
+    /**
+     * Connections one source address carries at most before another is added: the kernel's ephemeral range holds
+     * ~28,000 ports here, and the netty transport's own source ports ({@code engine.SourcePorts}) 22,768.
+     */
+    public static final int CONNECTIONS_PER_SOURCE_ADDRESS = 20_000;
+
+    /**
+     * Connections to one loopback target above which the netty transport binds source addresses and chooses
+     * its own source ports ({@code engine.SourcePorts}): an unbound connect prefers the odd half of the
+     * ephemeral range (~14,100 ports here) and scans every port already taken once that half is used up.
+     */
+    public static final int UNBOUND_CONNECTS_PER_TARGET = 12_000;
 
     /** Time between the coordinator's start signal and the common start instant of its workers. */
     public static final Duration WORKER_START_DELAY = Duration.ofMillis(500);

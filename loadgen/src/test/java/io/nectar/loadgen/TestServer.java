@@ -23,6 +23,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public final Set<String> remoteHosts = ConcurrentHashMap.newKeySet();
+    /** Source ports of every WebSocket accepted. */
+    public final Set<Integer> remotePorts = ConcurrentHashMap.newKeySet();
     public final AtomicInteger messages = new AtomicInteger();
     public final AtomicInteger connections = new AtomicInteger();
     private final Vertx vertx;
@@ -41,6 +43,7 @@ public final class TestServer implements AutoCloseable {
                 .webSocketHandler(ws -> {
                     self[0].connections.incrementAndGet();
                     self[0].remoteHosts.add(ws.remoteAddress().host());
+                    self[0].remotePorts.add(ws.remoteAddress().port());
                     ws.textMessageHandler(text -> {
                         JsonObject in = new JsonObject(text);
                         if ("ping".equals(in.getString("type"))) {

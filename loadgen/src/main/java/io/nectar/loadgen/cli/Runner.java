@@ -246,11 +246,13 @@ public final class Runner {
             for (int i = 0; i < locals.size(); i++) {
                 perWorker.get(i % processes).add(locals.get(i));
             }
-        } else if (loopback && sim.peakUsers() / sim.targets().size() > PER_SOURCE_ADDRESS) {
+        } else if (loopback && sim.peakUsers() / sim.targets().size() > bindAbove(so)) {
             // one 127.0.0.x per worker (more if a worker holds more than one address's ports), only when a target
-            // gets more connections than one source address has ports: without a bind the kernel picks the port
-            // at connect and shares it between targets, while bind(address, 0) searches for a free port each
-            // time (measured here: 45 s more kernel CPU for 19,000 connections, heartbeat p99 9.3 s against 46 ms)
+            // gets more connections than the kernel hands out cheaply. Vert.x's client binds (address, 0), and the
+            // kernel searches for a free port each time (measured here: 45 s more kernel CPU for 19,000
+            // connections, heartbeat p99 9.3 s against 46 ms), so it binds only when one address's ports do not
+            // suffice; the netty transport chooses its ports itself (SourcePorts) and binds as soon as an unbound
+            // connect would scan the ports already taken
             long perWorkerUsers = (sim.peakUsers() + processes - 1) / processes;
             int each = (int) Math.max(1, (perWorkerUsers + PER_SOURCE_ADDRESS - 1) / PER_SOURCE_ADDRESS);
             int next = 2;
@@ -350,6 +352,11 @@ public final class Runner {
         }
         out.println("summary: " + summaryFile);
         out.println("report:  " + htmlFile);
+    }
+
+    /** Connections to one loopback target above which the workers bind source addresses of their own. */
+    static int bindAbove(ScenarioOptions so) {
+        return transport(so).equals("netty") ? io.nectar.loadgen.LoadgenDefaults.UNBOUND_CONNECTS_PER_TARGET : PER_SOURCE_ADDRESS;
     }
 
     private static String transport(ScenarioOptions so) {

@@ -175,6 +175,8 @@ public final class Engine {
         final UserSocket.Transport transport;
         /** Channels of the netty transport, of the kind Vert.x's event loops run (epoll or NIO). */
         io.netty.channel.ChannelFactory<? extends io.netty.channel.Channel> channels;
+        /** Source ports of the netty transport's bound connections. */
+        final SourcePorts sourcePorts = new SourcePorts();
         volatile boolean stopping;
         volatile boolean interrupted;
         Vertx vertx;
@@ -543,7 +545,7 @@ public final class Engine {
             if (transport == UserSocket.Transport.NETTY) {
                 List<String> locals = options.localAddresses();
                 return new NettyUserSocket((ContextInternal) context, channels,
-                        locals.isEmpty() ? null : locals.get(Math.floorMod(next, locals.size())));
+                        locals.isEmpty() ? null : locals.get(Math.floorMod(next, locals.size())), sourcePorts);
             }
             return new VertxUserSocket(clients.get(next).webSocket());
         }

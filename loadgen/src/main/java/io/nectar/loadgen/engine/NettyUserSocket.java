@@ -46,6 +46,7 @@ final class NettyUserSocket implements UserSocket {
     private final ContextInternal context;
     private final ChannelFactory<? extends Channel> channels;
     private final String localAddress;
+    private final SourcePorts ports;
     private Handler<String> textHandler = t -> { };
     private Handler<Void> closeHandler = v -> { };
     private Channel channel;
@@ -54,11 +55,15 @@ final class NettyUserSocket implements UserSocket {
     private Short closeStatus;
     private StringBuilder fragments;
 
-    /** @param localAddress source address to bind, or {@code null} to let the kernel choose */
-    NettyUserSocket(ContextInternal context, ChannelFactory<? extends Channel> channels, String localAddress) {
+    /**
+     * @param localAddress source address to bind, or {@code null} to let the kernel choose address and port
+     * @param ports        the source ports of a bound connection ({@link SourcePorts}); unused without an address
+     */
+    NettyUserSocket(ContextInternal context, ChannelFactory<? extends Channel> channels, String localAddress, SourcePorts ports) {
         this.context = context;
         this.channels = channels;
         this.localAddress = localAddress;
+        this.ports = ports;
     }
 
     @Override
@@ -83,6 +88,7 @@ final class NettyUserSocket implements UserSocket {
         Bootstrap b = new Bootstrap().group(context.nettyEventLoop()).channelFactory(channels)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_REUSEADDR, localAddress != null)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -91,16 +97,26 @@ final class NettyUserSocket implements UserSocket {
                                 .addLast("user", new Frames(handshaker, connected));
                     }
                 });
-        InetSocketAddress remote = new InetSocketAddress(target.host(), target.port());
-        var future = localAddress == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(localAddress, 0));
+        attempt(b, new InetSocketAddress(target.host(), target.port()), connected, SourcePorts.ATTEMPTS);
+        return connected.future();
+    }
+
+    /** Connects, from the next chosen source port when bound; a port found taken moves on to the next one. */
+    private void attempt(Bootstrap b, InetSocketAddress remote, PromiseInternal<Void> connected, int attemptsLeft) {
+        var future = localAddress == null ? b.connect(remote)
+                : b.connect(remote, ports.next(localAddress, remote.getHostString() + ':' + remote.getPort()));
         channel = future.channel();
         future.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
+            if (f.isSuccess()) {
+                return;
+            }
+            if (localAddress != null && !closed && attemptsLeft > 1 && SourcePorts.taken(f.cause())) {
+                attempt(b, remote, connected, attemptsLeft - 1);
+            } else {
                 closed = true;
                 context.dispatch(v -> connected.tryFail(f.cause()));
             }
         });
-        return connected.future();
     }
 
     @Override

@@ -185,6 +185,11 @@ class EngineTest {
             JsonObject s = runAndSummarize(sim, o);
             assertEquals(0, s.getLong("errors"), s.encodePrettily());
             assertEquals(Set.of("127.0.0.2", "127.0.0.3"), server.remoteHosts);
+            if (transport.equals("netty")) {
+                assertEquals(10, server.remotePorts.size(), "ten connections, ten ports: " + server.remotePorts);
+                assertTrue(server.remotePorts.stream().allMatch(p -> p >= SourcePorts.LOW && p <= SourcePorts.HIGH),
+                        "the netty transport chooses its source ports below the ephemeral range: " + server.remotePorts);
+            }
         }
     }
 
