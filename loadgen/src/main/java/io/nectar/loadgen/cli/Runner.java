@@ -233,35 +233,8 @@ public final class Runner {
         deleteRecursively(dataDir);
         Files.createDirectories(dataDir);
 
-        List<String> locals = split(so.strings("local-address"));
-        boolean loopback = sim.targets().stream().allMatch(t -> {
-            String host = java.net.URI.create(t).getHost();
-            return host != null && (host.equals("localhost") || host.startsWith("127."));
-        });
-        List<List<String>> perWorker = new ArrayList<>();
-        for (int i = 0; i < processes; i++) {
-            perWorker.add(new ArrayList<>());
-        }
-        if (!locals.isEmpty()) {
-            for (int i = 0; i < locals.size(); i++) {
-                perWorker.get(i % processes).add(locals.get(i));
-            }
-        } else if (loopback && sim.peakUsers() / sim.targets().size() > bindAbove(so)) {
-            // one 127.0.0.x per worker (more if a worker holds more than one address's ports), only when a target
-            // gets more connections than the kernel hands out cheaply. Vert.x's client binds (address, 0), and the
-            // kernel searches for a free port each time (measured here: 45 s more kernel CPU for 19,000
-            // connections, heartbeat p99 9.3 s against 46 ms), so it binds only when one address's ports do not
-            // suffice; the netty transport chooses its ports itself (SourcePorts) and binds as soon as an unbound
-            // connect would scan the ports already taken
-            long perWorkerUsers = (sim.peakUsers() + processes - 1) / processes;
-            int each = (int) Math.max(1, (perWorkerUsers + PER_SOURCE_ADDRESS - 1) / PER_SOURCE_ADDRESS);
-            int next = 2;
-            for (int i = 0; i < processes; i++) {
-                for (int k = 0; k < each; k++) {
-                    perWorker.get(i).add("127.0.0." + next++);
-                }
-            }
-        }
+        List<List<String>> perWorker = sourceAddresses(split(so.strings("local-address")), sim.targets(), sim.peakUsers(),
+                processes, transport(so));
         List<Long> pids = new ArrayList<>();
         for (String pid : split(so.strings("probe-pid"))) {
             pids.add(Long.parseLong(pid));
@@ -354,9 +327,40 @@ public final class Runner {
         out.println("report:  " + htmlFile);
     }
 
-    /** Connections to one loopback target above which the workers bind source addresses of their own. */
-    static int bindAbove(ScenarioOptions so) {
-        return transport(so).equals("netty") ? io.nectar.loadgen.LoadgenDefaults.UNBOUND_CONNECTS_PER_TARGET : PER_SOURCE_ADDRESS;
+    /**
+     * The source addresses each worker binds: the given ones dealt out in turn, or else, for loopback targets, one
+     * 127.0.0.x per worker (more if a worker holds more than one address's ports) once a target gets more
+     * connections than the kernel hands out cheaply. Vert.x's client binds (address, 0), and the kernel searches
+     * for a free port each time (measured here: 45 s more kernel CPU for 19,000 connections, heartbeat p99 9.3 s
+     * against 46 ms), so it binds only when one address's ports do not suffice; the netty transport chooses its
+     * ports itself (SourcePorts) and binds as soon as an unbound connect would scan the ports already taken
+     * (decision 110). Empty lists: the kernel chooses address and port.
+     */
+    static List<List<String>> sourceAddresses(List<String> given, List<String> targets, long peakUsers, int processes, String transport) {
+        List<List<String>> perWorker = new ArrayList<>();
+        for (int i = 0; i < processes; i++) {
+            perWorker.add(new ArrayList<>());
+        }
+        boolean loopback = targets.stream().allMatch(t -> {
+            String host = java.net.URI.create(t).getHost();
+            return host != null && (host.equals("localhost") || host.startsWith("127."));
+        });
+        int bindAbove = transport.equals("netty") ? io.nectar.loadgen.LoadgenDefaults.UNBOUND_CONNECTS_PER_TARGET : PER_SOURCE_ADDRESS;
+        if (!given.isEmpty()) {
+            for (int i = 0; i < given.size(); i++) {
+                perWorker.get(i % processes).add(given.get(i));
+            }
+        } else if (loopback && peakUsers / targets.size() > bindAbove) {
+            long perWorkerUsers = (peakUsers + processes - 1) / processes;
+            int each = (int) Math.max(1, (perWorkerUsers + PER_SOURCE_ADDRESS - 1) / PER_SOURCE_ADDRESS);
+            int next = 2;
+            for (int i = 0; i < processes; i++) {
+                for (int k = 0; k < each; k++) {
+                    perWorker.get(i).add("127.0.0." + next++);
+                }
+            }
+        }
+        return perWorker;
     }
 
     private static String transport(ScenarioOptions so) {

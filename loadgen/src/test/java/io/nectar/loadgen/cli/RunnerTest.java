@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,6 +114,23 @@ class RunnerTest {
         assertEquals(41, s.getJsonObject("connects").getLong("ok"));
         assertEquals(Set.of("127.0.0.2", "127.0.0.3"), server.remoteHosts);
         assertTrue(Files.exists(dir.resolve("multi.data/worker-1/worker.json")));
+    }
+
+    /** Which addresses each worker binds, by transport and by connections per target (decision 110). */
+    @Test
+    void sourceAddressesFollowTheConnectionsPerTarget() {
+        List<String> one = List.of("ws://127.0.0.1:1/ws/chat");
+        List<String> two = List.of("ws://127.0.0.1:1/ws/chat", "ws://127.0.0.1:2/ws/chat");
+        assertEquals(List.of(List.of()), Runner.sourceAddresses(List.of(), one, 12_000, 1, "netty"), "the kernel's ports are cheap up to here");
+        assertEquals(List.of(List.of("127.0.0.2")), Runner.sourceAddresses(List.of(), one, 15_000, 1, "netty"));
+        assertEquals(List.of(List.of()), Runner.sourceAddresses(List.of(), one, 15_000, 1, "vertx"), "vertx binds only when it must");
+        assertEquals(List.of(List.of(), List.of()), Runner.sourceAddresses(List.of(), two, 20_000, 2, "netty"), "10,000 a target");
+        assertEquals(List.of(List.of("127.0.0.2", "127.0.0.3"), List.of("127.0.0.4", "127.0.0.5")),
+                Runner.sourceAddresses(List.of(), one, 60_000, 2, "vertx"), "30,000 a worker: two addresses each");
+        assertEquals(List.of(List.of()), Runner.sourceAddresses(List.of(), List.of("ws://10.0.0.1:1/ws/chat"), 90_000, 1, "netty"),
+                "only loopback targets get addresses of their own");
+        assertEquals(List.of(List.of("10.0.0.5", "10.0.0.7"), List.of("10.0.0.6")),
+                Runner.sourceAddresses(List.of("10.0.0.5", "10.0.0.6", "10.0.0.7"), one, 10, 2, "netty"), "given ones dealt in turn");
     }
 
     /** Source addresses are bound only when a target gets more connections than one address has ports. */
