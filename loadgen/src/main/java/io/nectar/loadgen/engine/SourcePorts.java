@@ -16,15 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (32768–60999 here) and prefers odd ports, so once one target holds about half that range's ports
  * (~14,000 connections) every further connect to it scans all of them first; a {@code bind(address, 0)}
  * scans the bound ports the same way. Both grow with the connections already open, and at 19,000 a
- * target the generator spent most of its CPU in the kernel (BENCHMARKS.md, "Source ports the
- * generator chooses"). A chosen port costs the kernel one lookup of the connection's four-tuple.
+ * target the generator spent most of its CPU in the kernel (BENCHMARKS.md, "ops/idle-scale with
+ * loadgen's lean client"; decision 110). A chosen port costs the kernel one lookup of the connection's
+ * four-tuple.
  *
  * <p>A port that is taken (a listener on the wildcard address, a connection left from an earlier run)
  * fails its bind or connect; the caller asks for the next one ({@link #taken}).
  */
 public final class SourcePorts {
 
-    /** Lowest source port chosen: above the ports services usually listen on. */
+    /** Lowest source port chosen: above most well-known service ports (a port found taken is skipped). */
     public static final int LOW = 10_000;
     /** Highest source port chosen: just below the kernel's usual ephemeral range. */
     public static final int HIGH = 32_767;
