@@ -56,8 +56,8 @@ final class GeneratorWarmUp {
             Simulation warm = new Simulation(sim.populations(), List.of("ws://127.0.0.1:" + echo.port() + "/ws/chat"),
                     List.of(), length, null, 0, sim.seed());
             Engine.Outcome o = Engine.run(warm, new Engine.Options(eventLoops, List.of(), workerIndex, workerCount, data, 0, null, transport));
-            out.printf("loadgen: generator warmed up in %.1f s (%,d requests to an echo server in this process, not recorded)%n",
-                    (System.nanoTime() - t0) / 1e9, o.requests());
+            out.printf("loadgen: generator warmed up in %.1f s (%,d requests, %,d errors, peak %,d connections, to an echo server in this process, not recorded)%n",
+                    (System.nanoTime() - t0) / 1e9, o.requests(), o.errors(), o.peakConnections());
         } catch (IOException | RuntimeException e) {
             out.println("loadgen: generator warm-up failed, measuring cold: " + e);
         } finally {
