@@ -47,10 +47,16 @@ public final class StoreDiagnosis {
     public record NearDuplicate(String a, String b, double cosine, List<String> shared) {
     }
 
-    /** The check of one language. */
+    /**
+     * The check of one language; {@code headless}: most entries have a single phrasing and the store sets no
+     * answer precision, so the gateway answers by the nearest phrasing without a head (decision 112).
+     */
     public record LanguageReport(String lang, int entries, int phrasings, double heldOutTop1,
                                  AnswerCalibration.Result answer, List<Confusion> confusions, List<Thin> thin,
-                                 List<NearDuplicate> duplicates) {
+                                 List<NearDuplicate> duplicates, boolean headless) {
+        LanguageReport withHeadless(boolean h) {
+            return new LanguageReport(lang, entries, phrasings, heldOutTop1, answer, confusions, thin, duplicates, h);
+        }
     }
 
     private StoreDiagnosis() {
@@ -73,7 +79,8 @@ public final class StoreDiagnosis {
             TrainedIntentModel model = IntentTrainer.train(examples, executor, router.encodersFor(lang),
                     store.enforcesAnswerPrecision() ? options.withOosWeight(IntentHeads.BACKGROUND_WEIGHT) : options);
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
-            out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault()));
+            LanguageReport r = report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault());
+            out.add(store.enforcesAnswerPrecision() ? r : r.withHeadless(IntentHeads.singlePhrasingMajority(own)));
         }
         return out;
     }
@@ -121,7 +128,7 @@ public final class StoreDiagnosis {
         });
         return new LanguageReport(lang, counts.size(), own.size(), inScope == 0 ? Double.NaN : (double) right / inScope,
                 AnswerCalibration.calibrate(readings, precision), List.copyOf(confusions), List.copyOf(thin),
-                duplicates(own, ownVectors));
+                duplicates(own, ownVectors), false);
     }
 
     private static List<NearDuplicate> duplicates(List<IntentExample> own, List<float[]> vectors) {
@@ -163,6 +170,10 @@ public final class StoreDiagnosis {
         for (LanguageReport r : reports) {
             sb.append(String.format(Locale.ROOT, "[%s] %d entries and flows, %d phrasings; held-out phrasings read right: %.3f%n",
                     r.lang(), r.entries(), r.phrasings(), r.heldOutTop1()));
+            if (r.headless()) {
+                sb.append(String.format(Locale.ROOT, "[%s] most entries have a single phrasing: the bot answers by the nearest "
+                        + "phrasing, without an intent head, until most have two or more (the figures below are a head's)%n", r.lang()));
+            }
             AnswerCalibration.Result a = r.answer();
             sb.append(String.format(Locale.ROOT, "[%s] at answer precision %.2f the bot would answer %.1f%% of held-out phrasings "
                             + "(%.1f%% right)%s%s%n", r.lang(), a.precision(), 100 * a.answeredShare(), 100 * a.rightShare(),

@@ -109,5 +109,25 @@ class StoreDiagnosisTest {
                 text);
         assertTrue(text.contains("suggestion: if they give the same answer, merge them"), text);
         assertTrue(text.contains("too few phrasings: faq:gift-wrap has 2"), text);
+        assertFalse(en.headless(), "a store that sets a precision keeps its head: " + text);
+    }
+
+    @Test
+    void saysWhenMostEntriesHaveOnePhrasingAndTheBotAnswersWithoutAHead(@TempDir Path dir) throws Exception {
+        StringBuilder faq = new StringBuilder();
+        for (Map.Entry<String, List<String>> e : FAQ.entrySet()) {
+            faq.append("{\"id\":\"").append(e.getKey()).append("\",\"lang\":\"en\",\"question\":\"").append(e.getValue().get(0))
+                    .append("\",\"answer\":\"About ").append(e.getKey()).append(".\"}\n");
+        }
+        Files.writeString(dir.resolve("faq.jsonl"), faq);
+        Files.writeString(dir.resolve("store.yaml"), "merchant: thin\nlanguages: [en]\n");
+        Store store = new DirectoryStoreSource(dir).load().get(0);
+        EncoderRouter router = new EncoderRouter(Map.of("en", EncoderRouter.DEFAULT_OTHER), EncoderRouter.DEFAULT_OTHER,
+                EncoderRouter.DEFAULT_CALIBRATIONS);
+        List<StoreDiagnosis.LanguageReport> reports = StoreDiagnosis.check(store, executor, router, IntentTrainer.Options.DEFAULT);
+        String text = StoreDiagnosis.text(reports);
+        assertTrue(reports.get(0).headless(), text);
+        assertTrue(text.contains("[en] most entries have a single phrasing: the bot answers by the nearest phrasing"), text);
+        assertEquals(FAQ.size(), reports.get(0).thin().size(), text);
     }
 }
