@@ -159,6 +159,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 new ArrayBlockingQueue<>(searchQueue), r -> {
                     Thread t = new Thread(r, "knowledge-search-" + n.getAndIncrement());
                     t.setDaemon(true);
+                    t.setPriority(Thread.MIN_PRIORITY); // intent heads and index search: as EncoderExecutor's workers
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.updater = new KnowledgeUpdater(this, encoders, index, heads, router);

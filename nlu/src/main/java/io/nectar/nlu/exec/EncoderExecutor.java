@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.LongAdder;
  * normalised text (bounded, least-recently-used); concurrent requests for the same text share one run.
  * Returned vectors are shared: callers must not modify them. {@link #encode} may be called from any thread;
  * its future completes on a worker thread (or at once on a cache hit).
+ * <p>
+ * Workers run at {@link Thread#MIN_PRIORITY}: inference is throughput work, and the threads that share a
+ * core with it (a server's event loops) answer in a fraction of a millisecond what takes it tens. The JVM
+ * maps priorities to the OS only when asked (on Linux {@code -XX:ThreadPriorityPolicy=1}, and
+ * {@code -XX:JavaPriority1_To_OSPriority=19} for the lowest nice; lowering needs no privilege).
  */
 public final class EncoderExecutor implements AutoCloseable {
 
@@ -91,6 +96,7 @@ public final class EncoderExecutor implements AutoCloseable {
         for (int i = 0; i < options.workers(); i++) {
             Thread t = new Thread(this::workLoop, "nlu-encoder-" + i);
             t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY); // throughput work: see the class comment
             threads.add(t);
             t.start();
         }
