@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +236,7 @@ public final class IntentHeads {
             registry.unload(key);
             return null;
         }
-        if (!enforced && singlePhrasingMajority(examples)) {
+        if (answersWithoutHead(examples, enforced)) {
             registry.unload(key);
             log.info("head {}: not used: most entries have a single phrasing; answered by the nearest phrasing (decision 112)", key);
             return null;
@@ -274,14 +275,21 @@ public final class IntentHeads {
     }
 
     /**
-     * Whether more than half of the intents have a single training phrasing (decision 112). A head learns an
-     * entry from its phrasings; with one each it is a classifier of a few hundred classes from one example
-     * apiece, and on the ATEC store (291 of 300 entries with one phrasing) it answered 0.55 of the questions
-     * right where the nearest phrasing's cosine answered 0.67. Its held-out readings cannot show it either:
+     * Whether a language is answered by the nearest phrasing instead of a head (decision 112): more than half
+     * of its intents have a single training phrasing and the store promises no answer precision (only a
+     * head's held-out readings can hold one). A head learns an entry from its phrasings; with one each it
+     * is a classifier of a few hundred classes from one example apiece, and on the ATEC store (291 of 300
+     * entries with one phrasing) it answered 0.55 of the questions right where the nearest phrasing's
+     * cosine answered 0.65-0.67. Its held-out readings cannot show it either:
      * a single phrasing held out leaves its entry nothing to learn from.
      */
+    static boolean answersWithoutHead(List<IntentExample> examples, boolean enforcesPrecision) {
+        return !enforcesPrecision && singlePhrasingMajority(examples);
+    }
+
+    /** Whether more than half of the intents (out-of-scope examples aside) have a single phrasing. */
     static boolean singlePhrasingMajority(List<IntentExample> examples) {
-        Map<String, Integer> phrasings = new java.util.HashMap<>();
+        Map<String, Integer> phrasings = new HashMap<>();
         for (IntentExample e : examples) {
             if (!IntentExample.OUT_OF_SCOPE.equals(e.intent())) {
                 phrasings.merge(e.intent(), 1, Integer::sum);

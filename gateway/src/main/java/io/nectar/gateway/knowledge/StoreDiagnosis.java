@@ -54,9 +54,6 @@ public final class StoreDiagnosis {
     public record LanguageReport(String lang, int entries, int phrasings, double heldOutTop1,
                                  AnswerCalibration.Result answer, List<Confusion> confusions, List<Thin> thin,
                                  List<NearDuplicate> duplicates, boolean headless) {
-        LanguageReport withHeadless(boolean h) {
-            return new LanguageReport(lang, entries, phrasings, heldOutTop1, answer, confusions, thin, duplicates, h);
-        }
     }
 
     private StoreDiagnosis() {
@@ -79,8 +76,8 @@ public final class StoreDiagnosis {
             TrainedIntentModel model = IntentTrainer.train(examples, executor, router.encodersFor(lang),
                     store.enforcesAnswerPrecision() ? options.withOosWeight(IntentHeads.BACKGROUND_WEIGHT) : options);
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
-            LanguageReport r = report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault());
-            out.add(store.enforcesAnswerPrecision() ? r : r.withHeadless(IntentHeads.singlePhrasingMajority(own)));
+            boolean headless = IntentHeads.answersWithoutHead(own, store.enforcesAnswerPrecision());
+            out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless));
         }
         return out;
     }
@@ -91,7 +88,8 @@ public final class StoreDiagnosis {
      * vectors on the primary encoder.
      */
     static LanguageReport report(String lang, List<IntentExample> own, List<IntentExample> examples,
-                                 List<float[]> ownVectors, List<AnswerCalibration.Reading> readings, double precision) {
+                                 List<float[]> ownVectors, List<AnswerCalibration.Reading> readings, double precision,
+                                 boolean headless) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         own.forEach(e -> counts.merge(e.intent(), 1, Integer::sum));
         int inScope = 0, right = 0;
@@ -128,7 +126,7 @@ public final class StoreDiagnosis {
         });
         return new LanguageReport(lang, counts.size(), own.size(), inScope == 0 ? Double.NaN : (double) right / inScope,
                 AnswerCalibration.calibrate(readings, precision), List.copyOf(confusions), List.copyOf(thin),
-                duplicates(own, ownVectors), false);
+                duplicates(own, ownVectors), headless);
     }
 
     private static List<NearDuplicate> duplicates(List<IntentExample> own, List<float[]> vectors) {
