@@ -266,6 +266,12 @@ public final class KnowledgeIndex implements AutoCloseable {
         return s.vectors().score(entryId, query);
     }
 
+    /** The tenant's entry {@code entryId} in this space (its vector included), or {@code null}. */
+    public IndexEntry entry(String tenant, String space, String entryId) {
+        Space s = space(tenant, space);
+        return s == null ? null : s.vectors().get(entryId);
+    }
+
     private Space space(String tenant, String space) {
         Tenant t = tenants.get(tenant);
         if (t == null) {

@@ -124,9 +124,11 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
      *
      * @param builtInSmallTalk ids of the built-in small-talk entries this store serves (answered only when close)
      * @param coverage         which FAQ entries and flows the heads have not learnt yet (added or rephrased since)
+     * @param floors           per language served without a head, the cosine its questions need ({@link CrowdingFloor})
      */
     record Merchant(Store store, EntityExtractor extractor, LanguageIdentifier languages,
-                    Map<String, IntentHeads.Head> heads, Set<String> builtInSmallTalk, IntentCoverage coverage) {
+                    Map<String, IntentHeads.Head> heads, Set<String> builtInSmallTalk, IntentCoverage coverage,
+                    Map<String, Double> floors) {
     }
 
     /**
@@ -208,7 +210,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
             }
         }
         Merchant m = new Merchant(store, new EntityExtractor(gazetteer(store)), languageIdentifier(store), Map.copyOf(installed),
-                SmallTalk.builtIn(store), IntentCoverage.trainedOn(store, installed.keySet()));
+                SmallTalk.builtIn(store), IntentCoverage.trainedOn(store, installed.keySet()), floors(store, installed.keySet()));
         warmUp(m);
         merchants.put(merchant, m);
         answers.forget(merchant);
@@ -276,6 +278,31 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
                 ? heads.withBackground(IntentHeads.examples(store, lang), lang, primary,
                         router.calibration(primary).threshold() + BACKGROUND_MARGIN)
                 : IntentHeads.examples(store, lang);
+    }
+
+    /**
+     * The answer floors of a store's languages served without a head ({@link CrowdingFloor}, decision 114),
+     * logged when one asks more than the encoder's threshold. Blocking (CPU).
+     */
+    Map<String, Double> floors(Store store, Set<String> headed) {
+        if (ranking != Ranking.HEAD) {
+            return Map.of();
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String lang : languagesOf(store)) {
+            if (!headed.contains(lang)) {
+                String space = router.encoderFor(lang);
+                double floor = CrowdingFloor.of(index, store.merchantId(), space, store, lang);
+                double threshold = router.calibration(space).threshold();
+                if (!Double.isNaN(floor) && floor > threshold) {
+                    out.put(lang, floor);
+                    log.info("merchant {} {}: entries close to one another (median nearest-entry cosine {}): answered at cosine "
+                            + ">= {} instead of {} (decision 114)", store.merchantId(), lang, String.format("%.3f", floor),
+                            String.format("%.3f", floor), threshold);
+                }
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** What the last {@link #install} of a merchant did, or {@code null}. */

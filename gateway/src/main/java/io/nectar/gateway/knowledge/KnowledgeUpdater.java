@@ -76,7 +76,7 @@ final class KnowledgeUpdater {
                     && old.store().defaultLanguage().equals(store.defaultLanguage());
             LanguageIdentifier languages = sameLanguages ? old.languages() : KnowledgeBase.languageIdentifier(store);
             EntityExtractor extractor = new EntityExtractor(KnowledgeBase.gazetteer(store));
-            kb.swap(id, cur -> new KnowledgeBase.Merchant(store, extractor, languages, cur.heads(), SmallTalk.builtIn(store), cur.coverage().serving(store)));
+            kb.swap(id, cur -> new KnowledgeBase.Merchant(store, extractor, languages, cur.heads(), SmallTalk.builtIn(store), cur.coverage().serving(store), cur.floors()));
             boolean retrain = kb.ranking() == KnowledgeBase.Ranking.HEAD && !sameExamples(old.store(), store);
             if (retrain) {
                 retrainer.request(id);
@@ -145,8 +145,9 @@ final class KnowledgeUpdater {
                 }
             }
             IntentCoverage coverage = IntentCoverage.trainedOn(trainedOn, installed.keySet());
+            Map<String, Double> floors = kb.floors(trainedOn, installed.keySet());
             kb.swap(id, cur -> new KnowledgeBase.Merchant(cur.store(), cur.extractor(), cur.languages(), Map.copyOf(installed), cur.builtInSmallTalk(),
-                    coverage.serving(cur.store())));
+                    coverage.serving(cur.store()), floors));
         }
     }
 }

@@ -85,6 +85,12 @@ final class Ranker {
                 // retrained head is in: IntentCoverage)
                 if (head != null && !m.coverage().untrained(modelLang, kind.name().toLowerCase(Locale.ROOT), h.entry().target())) {
                     confidence = Math.min(confidence, KnowledgeBase.GATED_CONFIDENCE);
+                } else if (head == null) {
+                    // a language without a head in a store of crowded entries asks more of the cosine (decision 114)
+                    Double floor = m.floors().get(h.entry().lang());
+                    if (floor != null) {
+                        confidence = cal.confidence(h.cosine() - (floor - cal.threshold()));
+                    }
                 }
             } else if (kind == EntryKind.FAQ && m.builtInSmallTalk().contains(h.entry().target())) {
                 confidence = cal.confidence(h.cosine()); // built-in small talk: by its cosine alone (decision 52)

@@ -49,11 +49,13 @@ public final class StoreDiagnosis {
 
     /**
      * The check of one language; {@code headless}: most entries have a single phrasing and the store sets no
-     * answer precision, so the gateway answers by the nearest phrasing without a head (decision 112).
+     * answer precision, so the gateway answers by the nearest phrasing without a head (decision 112);
+     * {@code floor}: then the cosine a question needs because the entries crowd one another, above the
+     * encoder's {@code threshold} (decision 114), else {@code NaN}.
      */
     public record LanguageReport(String lang, int entries, int phrasings, double heldOutTop1,
                                  AnswerCalibration.Result answer, List<Confusion> confusions, List<Thin> thin,
-                                 List<NearDuplicate> duplicates, boolean headless) {
+                                 List<NearDuplicate> duplicates, boolean headless, double floor, double threshold) {
     }
 
     private StoreDiagnosis() {
@@ -77,7 +79,8 @@ public final class StoreDiagnosis {
                     store.enforcesAnswerPrecision() ? options.withOosWeight(IntentHeads.BACKGROUND_WEIGHT) : options);
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
             boolean headless = IntentHeads.answersWithoutHead(own, store.enforcesAnswerPrecision());
-            out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless));
+            out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,
+                    router.calibration(primary).threshold()));
         }
         return out;
     }
@@ -89,7 +92,7 @@ public final class StoreDiagnosis {
      */
     static LanguageReport report(String lang, List<IntentExample> own, List<IntentExample> examples,
                                  List<float[]> ownVectors, List<AnswerCalibration.Reading> readings, double precision,
-                                 boolean headless) {
+                                 boolean headless, double threshold) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         own.forEach(e -> counts.merge(e.intent(), 1, Integer::sum));
         int inScope = 0, right = 0;
@@ -124,25 +127,34 @@ public final class StoreDiagnosis {
                 thin.add(new Thin(entry, n));
             }
         });
+        Map<String, float[]> protos = prototypes(own, ownVectors);
+        double floor = headless ? CrowdingFloor.of(new ArrayList<>(protos.values())) : Double.NaN;
         return new LanguageReport(lang, counts.size(), own.size(), inScope == 0 ? Double.NaN : (double) right / inScope,
                 AnswerCalibration.calibrate(readings, precision), List.copyOf(confusions), List.copyOf(thin),
-                duplicates(own, ownVectors), headless);
+                duplicates(own, protos), headless, floor > threshold ? floor : Double.NaN, threshold);
     }
 
-    private static List<NearDuplicate> duplicates(List<IntentExample> own, List<float[]> vectors) {
+    /** Each entry's prototype: the normalised mean of its phrasings' vectors (as the index holds it, decision 4). */
+    private static Map<String, float[]> prototypes(List<IntentExample> own, List<float[]> vectors) {
         Map<String, float[]> sums = new LinkedHashMap<>();
-        Map<String, List<String>> texts = new HashMap<>();
         for (int i = 0; i < own.size(); i++) {
             float[] v = vectors.get(i);
             float[] sum = sums.computeIfAbsent(own.get(i).intent(), k -> new float[v.length]);
             for (int d = 0; d < v.length; d++) {
                 sum[d] += v[d];
             }
-            texts.computeIfAbsent(own.get(i).intent(), k -> new ArrayList<>()).add(TextNormalizer.normalize(own.get(i).text()));
         }
-        List<String> ids = new ArrayList<>(sums.keySet());
-        Map<String, float[]> protos = new HashMap<>();
+        Map<String, float[]> protos = new LinkedHashMap<>();
         sums.forEach((k, v) -> protos.put(k, Vectors.normalize(v)));
+        return protos;
+    }
+
+    private static List<NearDuplicate> duplicates(List<IntentExample> own, Map<String, float[]> protos) {
+        Map<String, List<String>> texts = new HashMap<>();
+        for (IntentExample e : own) {
+            texts.computeIfAbsent(e.intent(), k -> new ArrayList<>()).add(TextNormalizer.normalize(e.text()));
+        }
+        List<String> ids = new ArrayList<>(protos.keySet());
         List<NearDuplicate> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             for (int j = i + 1; j < ids.size(); j++) {
@@ -171,6 +183,12 @@ public final class StoreDiagnosis {
             if (r.headless()) {
                 sb.append(String.format(Locale.ROOT, "[%s] most entries have a single phrasing: the bot answers by the nearest "
                         + "phrasing, without an intent head, until most have two or more (the figures below are a head's)%n", r.lang()));
+            }
+            if (!Double.isNaN(r.floor())) {
+                sb.append(String.format(Locale.ROOT, "[%s] its entries are close to one another (median cosine to the nearest other "
+                        + "entry %.2f): the bot answers only questions at least that close to an entry, where a store of varied "
+                        + "entries answers from %.2f; more phrasings per entry let it learn a head instead%n", r.lang(), r.floor(),
+                        r.threshold()));
             }
             AnswerCalibration.Result a = r.answer();
             sb.append(String.format(Locale.ROOT, "[%s] at answer precision %.2f the bot would answer %.1f%% of held-out phrasings "

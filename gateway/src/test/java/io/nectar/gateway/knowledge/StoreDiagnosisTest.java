@@ -130,4 +130,37 @@ class StoreDiagnosisTest {
         assertTrue(text.contains("[en] most entries have a single phrasing: the bot answers by the nearest phrasing"), text);
         assertEquals(FAQ.size(), reports.get(0).thin().size(), text);
     }
+    @Test
+    void saysWhenAThinStoresEntriesCrowdOneAnother(@TempDir Path dir) throws Exception {
+        List<String> giftCards = List.of("How do I check my gift card balance?", "Can I use a gift card online?", "Do gift cards expire?",
+                "Can I get a refund on a gift card?", "How do I buy a gift card?", "Can I reload my gift card?",
+                "Can I use two gift cards on one order?", "What if I lost my gift card?");
+        List<String> varied = List.of("What are your opening hours?", "Do you deliver to my home address?", "Can I pay by credit card?",
+                "Is there free wifi in the shop?", "How do I return an item I bought?", "Do you sell gift cards?");
+        EncoderRouter router = new EncoderRouter(Map.of("en", EncoderRouter.DEFAULT_OTHER), EncoderRouter.DEFAULT_OTHER,
+                EncoderRouter.DEFAULT_CALIBRATIONS);
+        double threshold = router.calibration(router.encoderFor("en")).threshold();
+        StoreDiagnosis.LanguageReport crowded = thinStore(dir.resolve("crowded"), giftCards, router);
+        StoreDiagnosis.LanguageReport spread = thinStore(dir.resolve("varied"), varied, router);
+        String text = StoreDiagnosis.text(List.of(crowded));
+        assertTrue(crowded.floor() > threshold, text);
+        assertTrue(text.contains("[en] its entries are close to one another"), text);
+        assertTrue(Double.isNaN(spread.floor()), "varied entries keep the encoder's threshold: " + spread.floor());
+        assertFalse(StoreDiagnosis.text(List.of(spread)).contains("close to one another"));
+    }
+
+    private static StoreDiagnosis.LanguageReport thinStore(Path dir, List<String> questions, EncoderRouter router) throws Exception {
+        Files.createDirectories(dir);
+        StringBuilder faq = new StringBuilder();
+        for (int i = 0; i < questions.size(); i++) {
+            faq.append("{\"id\":\"e").append(i).append("\",\"lang\":\"en\",\"question\":\"").append(questions.get(i))
+                    .append("\",\"answer\":\"Answer ").append(i).append(".\"}\n");
+        }
+        Files.writeString(dir.resolve("faq.jsonl"), faq);
+        Files.writeString(dir.resolve("store.yaml"), "merchant: m\nlanguages: [en]\n");
+        Store store = new DirectoryStoreSource(dir).load().get(0);
+        List<StoreDiagnosis.LanguageReport> reports = StoreDiagnosis.check(store, executor, router, IntentTrainer.Options.DEFAULT);
+        assertTrue(reports.get(0).headless());
+        return reports.get(0);
+    }
 }

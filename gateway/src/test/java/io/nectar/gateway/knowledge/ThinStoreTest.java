@@ -2,6 +2,9 @@ package io.nectar.gateway.knowledge;
 
 import io.nectar.gateway.Gateway;
 import io.nectar.gateway.GatewayConfig;
+import io.nectar.nlu.encoder.EncoderSpec;
+import io.nectar.nlu.encoder.SentenceEncoder;
+import io.nectar.nlu.encoder.Vectors;
 import io.nectar.nlu.intent.IntentExample;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A store whose entries have one phrasing each is answered by the nearest phrasing, not by an intent head
- * (decision 112), unless it promises an answer precision, which only a head can keep (real models).
+ * (decision 112), unless it promises an answer precision, which only a head can keep; and a store whose
+ * entries crowd one another asks a question to come closer before it answers (decision 114). Real models.
  */
 class ThinStoreTest {
 
@@ -36,12 +40,24 @@ class ThinStoreTest {
             new String[]{"returns", "How do I return an item I bought?", "Within 30 days with the receipt."},
             new String[]{"gift", "Do you sell gift cards?", "Yes, from 10 to 200."});
 
+    /** Twelve entries all about two credit products: close to one another. */
+    static final List<String> CROWDED = List.of("花呗怎么还款", "花呗可以分期付款吗", "花呗额度怎么提升", "花呗逾期了会怎么样",
+            "花呗怎么开通", "花呗怎么关闭", "花呗能提现吗", "花呗的账单日是哪天", "花呗可以在淘宝用吗", "花呗的利息是多少",
+            "借呗怎么还款", "借呗额度怎么提升");
+
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("thin-store");
         Path thin = store(dir, "thin", "");
         Path strict = store(dir, "strict", "answerPrecision: 0.95\n");
-        gateway = Gateway.start(GatewayConfig.defaults().withPort(0).withStores(List.of(thin, strict)).withDataDir(dir.resolve("data")))
+        Path crowded = Files.createDirectory(dir.resolve("crowded"));
+        Files.writeString(crowded.resolve("store.yaml"), "languages: [zh]\nsmallTalk: false\n");
+        StringBuilder faq = new StringBuilder();
+        for (int i = 0; i < CROWDED.size(); i++) {
+            faq.append(new JsonObject().put("id", "q" + i).put("question", CROWDED.get(i)).put("answer", "答案" + i).put("lang", "zh").encode()).append('\n');
+        }
+        Files.writeString(crowded.resolve("faq.jsonl"), faq);
+        gateway = Gateway.start(GatewayConfig.defaults().withPort(0).withStores(List.of(thin, strict, crowded)).withDataDir(dir.resolve("data")))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         gateway.ready().toCompletionStage().toCompletableFuture().get(180, TimeUnit.SECONDS);
         kb = gateway.services().knowledge();
@@ -69,6 +85,39 @@ class ThinStoreTest {
         assertEquals("opening", kb.understand("thin", "when do you open?").join().answer().target());
         assertEquals("returns", kb.understand("thin", "how can I send back something I bought").join().answer().target());
         assertEquals("gift", kb.understand("thin", "can I buy a gift card").join().answer().target());
+    }
+
+    @Test
+    void aStoreOfCrowdedEntriesAsksQuestionsToComeCloser() throws Exception {
+        double threshold = EncoderRouter.DEFAULT_CALIBRATIONS.get(EncoderSpec.BGE_SMALL_ZH.name()).threshold();
+        Double floor = kb.merchant("crowded").floors().get("zh");
+        assertNotNull(floor, "twelve entries about two products crowd one another");
+        assertTrue(floor > threshold, "floor " + floor + " above the encoder's threshold " + threshold);
+        assertTrue(kb.merchant("thin").floors().isEmpty(), "six varied entries keep the encoder's threshold");
+        // paraphrases are close enough
+        assertEquals("q0", kb.understand("crowded", "花呗如何还钱").join().answer().target());
+        assertEquals("q2", kb.understand("crowded", "我想提高花呗的额度").join().answer().target());
+        // a question about something the store does not answer, as close to an entry as the encoder's threshold
+        // asks but not as the store's entries are to one another: the fallback
+        String nearMiss = "花呗可以转账给别人吗";
+        double cosine;
+        try (SentenceEncoder enc = SentenceEncoder.load(EncoderSpec.BGE_SMALL_ZH, 1); SentenceEncoder.Session s = enc.newSession()) {
+            List<String> texts = new java.util.ArrayList<>(CROWDED);
+            texts.add(nearMiss);
+            float[][] v = s.encode(texts);
+            cosine = -1;
+            for (int i = 0; i < CROWDED.size(); i++) {
+                cosine = Math.max(cosine, Vectors.dot(Vectors.normalize(v[i]), Vectors.normalize(v[CROWDED.size()])));
+            }
+        }
+        assertTrue(cosine >= threshold && cosine < floor, "the near miss lies between threshold and floor: " + cosine);
+        assertEquals("fallback", kb.understand("crowded", nearMiss).join().answer().source());
+    }
+
+    @Test
+    void theFloorIsAMedian() {
+        assertEquals(0.5, CrowdingFloor.quantile(new double[]{0.9, 0.1, 0.5}, 0.5), 1e-9);
+        assertEquals(0.6, CrowdingFloor.quantile(new double[]{0.4, 0.8}, 0.5), 1e-9);
     }
 
     @Test
