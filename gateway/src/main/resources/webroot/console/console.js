@@ -84,7 +84,8 @@
     for (const p of document.querySelectorAll('.pane')) p.hidden = p.id !== 'tab-' + tab;
     $('period').hidden = !(tab === 'numbers' || tab === 'missed');
     status('');
-    const load = { numbers: loadNumbers, missed: loadMissed, faq: loadFaq, items: loadItems, reminders: loadReminders, chat: () => {} }[tab];
+    const load = { numbers: loadNumbers, missed: loadMissed, faq: loadFaq, check: () => {}, items: loadItems, reminders: loadReminders,
+      chat: () => {} }[tab];
     Promise.resolve().then(load).catch(e => { if (e.message !== 'signed out') status(e.message, true); });
   }
 
@@ -304,6 +305,65 @@
       await loadItems();
     } catch (e) { status(e.message, true); }
   });
+
+  // ---- store check ----
+  $('check-run').addEventListener('click', () => runCheck().catch(e => { if (e.message !== 'signed out') status(e.message, true); }));
+
+  function pct(x) {
+    return x === null || x === undefined ? '—' : (100 * x).toFixed(1) + '%';
+  }
+
+  async function runCheck() {
+    $('check-run').disabled = true;
+    status('Checking the store…');
+    try {
+      const r = await api('GET', '/check');
+      const out = $('check-report');
+      out.textContent = '';
+      for (const l of r.languages) {
+        const sec = node('section', null, 'check-language');
+        sec.dataset.lang = l.language;
+        sec.appendChild(node('h2', '[' + l.language + '] ' + l.entries + ' entries and flows, ' + l.phrasings + ' phrasings'));
+        sec.appendChild(node('p', 'Held-out phrasings read right: ' + pct(l.heldOutRight) + '. At answer precision ' + l.precision.asked
+          + ' the bot would answer ' + pct(l.precision.answered) + ' of them' + (l.precision.reachable ? '.' : ': that precision is not reachable; fix the confusions below.')));
+        if (l.withoutHead) sec.appendChild(node('p', 'Most entries have a single phrasing: the bot answers by the nearest phrasing until most have two or more.'));
+        if (l.answerFloor !== null) {
+          sec.appendChild(node('p', 'The entries are close to one another: the bot answers only questions at least ' + l.answerFloor
+            + ' close to an entry (' + l.encoderThreshold + ' in a store of varied entries). More phrasings per entry help.'));
+        }
+        const list = node('ul', null, 'findings');
+        for (const c of l.confusions) {
+          const li = node('li', null, 'confusion');
+          li.appendChild(node('strong', 'Confused: ' + c.a + ' and ' + c.b + ' (' + c.misread + ' held-out phrasings misread)'));
+          const ex = node('ul');
+          for (const e of c.examples) ex.appendChild(node('li', e));
+          li.appendChild(ex);
+          li.appendChild(node('p', 'If they give the same answer, merge them; otherwise add phrasings that name what differs.', 'suggestion'));
+          list.appendChild(li);
+        }
+        for (const t of l.thin) {
+          const li = node('li', null, 'thin');
+          li.appendChild(node('strong', 'Too few phrasings: ' + t.entry + ' has ' + t.phrasings));
+          li.appendChild(node('p', 'Add at least ' + t.add + ' more, worded as shoppers ask.', 'suggestion'));
+          list.appendChild(li);
+        }
+        for (const d of l.duplicates) {
+          const li = node('li', null, 'duplicate');
+          li.appendChild(node('strong', 'Near-duplicates: ' + d.a + ' and ' + d.b + ' (cosine ' + d.cosine + ')'
+            + (d.shared.length ? ', same phrasings in both: ' + d.shared.join(' · ') : '')));
+          li.appendChild(node('p', 'Merge them into one entry, or make each one\'s phrasings say what only it answers.', 'suggestion'));
+          list.appendChild(li);
+        }
+        if (!list.children.length) list.appendChild(node('li', 'Nothing to fix in this language.'));
+        sec.appendChild(list);
+        out.appendChild(sec);
+      }
+      if (!r.languages.length) out.appendChild(node('p', 'The store has fewer than two entries in every language: nothing to check.'));
+      status('Checked at ' + r.checkedAt.slice(0, 19).replace('T', ' ') + ' UTC');
+    } finally {
+      $('check-run').disabled = false;
+    }
+  }
 
   // ---- reminders ----
   async function loadReminders() {

@@ -241,7 +241,11 @@ public final class Gateway {
             if (heads != null) {
                 closeables.add(heads.registry());
             }
-            services.embedder(new io.nectar.gateway.console.Embedder(executor, router));
+            io.nectar.gateway.console.Embedder embedder = new io.nectar.gateway.console.Embedder(executor, router);
+            services.embedder(embedder);
+            io.nectar.gateway.console.StoreChecks checks = new io.nectar.gateway.console.StoreChecks(embedder);
+            closeables.add(0, checks);
+            services.storeChecks(checks);
             // the answer cache remembers as many questions as the encoders' cache remembers vectors
             KnowledgeBase knowledge = new KnowledgeBase(executor, router, index, heads, config.ranking(),
                     config.searchThreads(), config.searchQueue(), config.encoderCacheSize());

@@ -44,6 +44,7 @@ public final class GatewayServices {
     private final io.nectar.gateway.reminders.Reminders reminders;
     private volatile io.nectar.gateway.auth.ConsoleSessions consoleSessions;
     private volatile io.nectar.gateway.console.Embedder embedder;
+    private volatile io.nectar.gateway.console.StoreChecks storeChecks;
 
     GatewayServices(GatewayConfig config, GatewayMetrics metrics, ConversationStore conversations, HandoffDesk handoffs) {
         this.config = config;
@@ -92,6 +93,15 @@ public final class GatewayServices {
 
     void embedder(io.nectar.gateway.console.Embedder e) {
         this.embedder = e;
+    }
+
+    /** The console's store checks (one at a time per node), or {@code null} before the encoders are loaded. */
+    public io.nectar.gateway.console.StoreChecks storeChecks() {
+        return storeChecks;
+    }
+
+    void storeChecks(io.nectar.gateway.console.StoreChecks c) {
+        this.storeChecks = c;
     }
 
     void consoleSessions(io.nectar.gateway.auth.ConsoleSessions s) {

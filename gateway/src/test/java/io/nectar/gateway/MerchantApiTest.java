@@ -165,4 +165,43 @@ class MerchantApiTest {
             assertEquals(404, http.get(port(), "/api/merchant/faq/dogs", TEA_KEY).status());
         }
     }
+    @Test
+    void theStoreCheckReportsWhatAMerchantCanFixAndOnlyForItsOwnStore() throws Exception {
+        assertEquals(401, http.get(port(), "/api/merchant/check", null).status());
+        assertEquals(403, http.get(port(), "/api/merchant/check?merchant=demo", TEA_KEY).status());
+        Http.Response tea = http.get(port(), "/api/merchant/check", TEA_KEY);
+        assertEquals(200, tea.status(), tea.toString());
+        JsonObject report = tea.json();
+        assertEquals("tea-house", report.getString("merchant"));
+        // English only: the built-in small talk's Chinese is the gateway's, nothing of the merchant's to check
+        JsonArray languages = report.getJsonArray("languages");
+        assertEquals(1, languages.size(), report.encode());
+        JsonObject en = languages.getJsonObject(0);
+        assertEquals("en", en.getString("language"));
+        // both entries have three phrasings: each is named with the number to add
+        assertEquals(List.of("faq:opening", "faq:delivery"), en.getJsonArray("thin").stream()
+                .map(t -> ((JsonObject) t).getString("entry")).toList(), en.encode());
+        assertEquals(2, en.getJsonArray("thin").getJsonObject(0).getInteger("add"));
+        for (Object c : en.getJsonArray("confusions")) {
+            JsonObject pair = (JsonObject) c;
+            assertFalse(pair.getString("a").startsWith("faq:smalltalk-") && pair.getString("b").startsWith("faq:smalltalk-"),
+                    "two built-in small-talk entries are not the merchant's to fix: " + pair.encode());
+        }
+        assertTrue(report.getString("text").contains("too few phrasings: faq:opening has 3"), report.getString("text"));
+        // the demo store: both languages, with the entries its held-out phrasings mix up
+        Http.Response demo = http.get(port(), "/api/merchant/check", DEMO_KEY);
+        assertEquals(200, demo.status(), demo.toString());
+        JsonArray demoLanguages = demo.json().getJsonArray("languages");
+        List<String> codes = new java.util.ArrayList<>();
+        demoLanguages.forEach(l -> codes.add(((JsonObject) l).getString("language")));
+        assertTrue(codes.containsAll(List.of("zh", "en")), codes.toString());
+        for (Object l : demoLanguages) {
+            JsonObject lang = (JsonObject) l;
+            assertTrue(lang.getDouble("heldOutRight") > 0.3 && lang.getDouble("heldOutRight") <= 1.0, lang.encode());
+            assertFalse(lang.getJsonArray("confusions").isEmpty(), "held-out phrasings of the demo store are misread somewhere: " + lang.encode());
+            assertTrue(lang.getJsonArray("confusions").getJsonObject(0).getInteger("misread") > 0);
+        }
+        // the report is kept while the store is unchanged: asked again, the same check
+        assertEquals(demo.json().getString("checkedAt"), http.get(port(), "/api/merchant/check", DEMO_KEY).json().getString("checkedAt"));
+    }
 }

@@ -34,9 +34,12 @@ import static io.nectar.gateway.merchant.MerchantApiHandler.json;
  * not answer" ({@code GET /api/merchant/missed}): the shopper questions of the period that got the fallback
  * or were handed to a person for want of an answer, grouped by meaning with the node's encoders
  * ({@link Clusters}), each group with counts, examples and the FAQ entry it is closest to. Everything else
- * the console does goes through the merchant API with the session's token.
+ * the console does goes through the merchant API with the session's token, and the store check
+ * ({@code GET /api/merchant/check}, {@link StoreChecks}).
  */
 public final class ConsoleApi {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleApi.class);
 
     /** Most questions read per request, newest first. */
     static final int MAX_QUESTIONS = 2000;
@@ -78,6 +81,39 @@ public final class ConsoleApi {
     /** Console routes inside the merchant API (after its session check). */
     public void apiRoutes(Router router) {
         router.get(MerchantApiHandler.ROOT + "/missed").handler(this::missed);
+        router.get(MerchantApiHandler.ROOT + "/check").handler(this::check);
+    }
+
+    /**
+     * {@code GET /api/merchant/check}: the store check of the merchant's live store ({@link StoreChecks}): what
+     * the bot confuses, thin and near-duplicate entries, the coverage its answer precision leaves.
+     */
+    private void check(RoutingContext ctx) {
+        String merchant = auth.authenticate(ctx);
+        if (merchant == null) {
+            return;
+        }
+        StoreChecks checks = services.storeChecks();
+        Store store = services.knowledge().store(merchant);
+        if (checks == null || store == null) {
+            error(ctx, 503, "the gateway is still loading");
+            return;
+        }
+        java.util.concurrent.CompletableFuture<JsonObject> report;
+        try {
+            report = checks.check(store);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            error(ctx, 503, "other store checks are running on this node; retry in a minute");
+            return;
+        }
+        Future.fromCompletionStage(report, vertx.getOrCreateContext()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                json(ctx, 200, ar.result());
+            } else {
+                log.warn("store check of {} failed: {}", merchant, ar.cause().toString());
+                error(ctx, 503, "the store check failed; retry shortly");
+            }
+        });
     }
 
     private void login(RoutingContext ctx) {

@@ -21,6 +21,14 @@ public final class Embedder {
         this.router = router;
     }
 
+    EncoderExecutor executor() {
+        return executor;
+    }
+
+    EncoderRouter router() {
+        return router;
+    }
+
     /** One unit vector per text, in order. */
     public CompletableFuture<List<float[]>> embed(String lang, List<String> texts) {
         String encoder = router.encoderFor(lang);

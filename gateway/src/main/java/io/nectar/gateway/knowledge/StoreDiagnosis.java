@@ -11,10 +11,12 @@ import io.nectar.nlu.intent.TrainedIntentModel;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a merchant can fix in a store's FAQ and flows so the bot answers more of its questions at the store's
@@ -65,9 +67,14 @@ public final class StoreDiagnosis {
     public static List<LanguageReport> check(Store store, EncoderExecutor executor, EncoderRouter router,
                                              IntentTrainer.Options options) {
         List<LanguageReport> out = new ArrayList<>();
+        // the built-in small talk is the gateway's, not the merchant's to fix: a language that has nothing else
+        // is not checked, and confusions and duplicates between two built-in entries are not listed
+        Set<String> builtIn = new HashSet<>();
+        io.nectar.gateway.store.SmallTalk.builtIn(store).forEach(id -> builtIn.add("faq:" + id));
         for (String lang : KnowledgeBase.languagesOf(store)) {
             List<IntentExample> own = IntentHeads.examples(store, lang);
-            if (own.stream().map(IntentExample::intent).distinct().count() < 2) {
+            if (own.stream().map(IntentExample::intent).distinct().count() < 2
+                    || own.stream().allMatch(e -> builtIn.contains(e.intent()))) {
                 continue;
             }
             String primary = router.encoderFor(lang);
@@ -79,8 +86,12 @@ public final class StoreDiagnosis {
                     store.enforcesAnswerPrecision() ? options.withOosWeight(IntentHeads.BACKGROUND_WEIGHT) : options);
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
             boolean headless = IntentHeads.answersWithoutHead(own, store.enforcesAnswerPrecision());
-            out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,
-                    router.calibration(primary).threshold()));
+            LanguageReport r = report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,
+                    router.calibration(primary).threshold());
+            out.add(new LanguageReport(r.lang(), r.entries(), r.phrasings(), r.heldOutTop1(), r.answer(),
+                    r.confusions().stream().filter(c -> !(builtIn.contains(c.a()) && builtIn.contains(c.b()))).toList(), r.thin(),
+                    r.duplicates().stream().filter(d -> !(builtIn.contains(d.a()) && builtIn.contains(d.b()))).toList(),
+                    r.headless(), r.floor(), r.threshold()));
         }
         return out;
     }
