@@ -38,6 +38,7 @@ public final class StoreChecks implements AutoCloseable {
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
         Thread t = new Thread(r, "store-check");
         t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY); // training beside shoppers: as the inference threads (decision 113)
         return t;
     }, new ThreadPoolExecutor.AbortPolicy());
     private final Map<String, Done> done = new ConcurrentHashMap<>();
@@ -58,16 +59,28 @@ public final class StoreChecks implements AutoCloseable {
         if (d != null && d.store() == store) {
             return CompletableFuture.completedFuture(d.report());
         }
-        return running.computeIfAbsent(merchant, k -> {
-            CompletableFuture<JsonObject> f = CompletableFuture.supplyAsync(() -> run(store), pool);
-            f.whenComplete((report, failure) -> {
-                running.remove(merchant);
-                if (report != null) {
+        CompletableFuture<JsonObject> mine = new CompletableFuture<>();
+        CompletableFuture<JsonObject> under = running.putIfAbsent(merchant, mine);
+        if (under != null) {
+            return under;
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    JsonObject report = run(store);
                     done.put(merchant, new Done(store, report));
+                    running.remove(merchant, mine);
+                    mine.complete(report);
+                } catch (RuntimeException | Error e) {
+                    running.remove(merchant, mine);
+                    mine.completeExceptionally(e);
                 }
             });
-            return f;
-        });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            running.remove(merchant, mine);
+            throw e;
+        }
+        return mine;
     }
 
     private JsonObject run(Store store) {
