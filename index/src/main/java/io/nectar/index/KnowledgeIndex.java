@@ -5,12 +5,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * Every merchant's knowledge, walled off by tenant. Within a tenant, entries live in one vector space
@@ -56,44 +49,13 @@ import java.util.regex.Pattern;
 public final class KnowledgeIndex implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KnowledgeIndex.class);
-    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final String SUFFIX = ".nidx";
-
-    private static final class Tenant {
-        final String id;
-        final Object lock = new Object();
-        /** Null while evicted. Replaced whole (copy-on-write) so searches need no lock. */
-        volatile Map<String, Space> spaces = Map.of();
-        volatile long lastUsed = System.nanoTime();
-        volatile boolean dirty;
-        volatile boolean snapshotted;
-        volatile TenantSource source;
-        volatile String sourceVersion;
-        /** Pending load, guarded by lock. */
-        CompletableFuture<Void> loading;
-
-        Tenant(String id) {
-            this.id = id;
-        }
-
-        long bytes() {
-            Map<String, Space> s = spaces;
-            long b = 0;
-            if (s != null) {
-                for (Space sp : s.values()) {
-                    b += sp.bytes();
-                }
-            }
-            return b;
-        }
-    }
 
     private final IndexConfig config;
     private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor io;
     private final ThreadPoolExecutor maintenance;
-    private final AtomicBoolean evicting = new AtomicBoolean();
-    private final AtomicLong evictions = new AtomicLong();
+    private final TenantFiles files;
+    private final Eviction eviction;
 
     public KnowledgeIndex() {
         this(IndexConfig.defaults());
@@ -103,6 +65,8 @@ public final class KnowledgeIndex implements AutoCloseable {
         this.config = config;
         this.io = pool("index-io-", config.ioThreads(), config.ioQueue());
         this.maintenance = pool("index-rebuild-", 1, 256);
+        this.files = new TenantFiles(config, tenants);
+        this.eviction = new Eviction(config, tenants, files, io);
     }
 
     private static ThreadPoolExecutor pool(String prefix, int threads, int queue) {
@@ -132,7 +96,7 @@ public final class KnowledgeIndex implements AutoCloseable {
             t.spaces = Map.copyOf(next);
             t.dirty = true;
         }
-        enforceBudget();
+        eviction.enforce();
     }
 
     /** Replaces all of the tenant's spaces at once: searches see the old content or the new, never a mix. Blocking. */
@@ -146,7 +110,7 @@ public final class KnowledgeIndex implements AutoCloseable {
             t.spaces = Map.copyOf(next);
             t.dirty = true;
         }
-        enforceBudget();
+        eviction.enforce();
     }
 
     /** Adds or replaces one entry; creates the space on first use. Visible to searches once it returns. Blocking. */
@@ -165,7 +129,7 @@ public final class KnowledgeIndex implements AutoCloseable {
             }
             t.dirty = true;
         }
-        enforceBudget();
+        eviction.enforce();
     }
 
     /** Removes one entry; returns whether there was one. Invisible to searches once it returns. Blocking. */
@@ -309,16 +273,12 @@ public final class KnowledgeIndex implements AutoCloseable {
 
     /** Estimated heap bytes of all resident tenants. */
     public long residentBytes() {
-        long b = 0;
-        for (Tenant t : tenants.values()) {
-            b += t.bytes();
-        }
-        return b;
+        return Tenant.residentBytes(tenants.values());
     }
 
     /** Tenants evicted since start. */
     public long evictions() {
-        return evictions.get();
+        return eviction.count();
     }
 
     public TenantStats stats(String tenant) {
@@ -362,34 +322,31 @@ public final class KnowledgeIndex implements AutoCloseable {
         String detail = "";
         if (config.snapshotDir() == null) {
             outcome = OpenResult.Outcome.BUILT;
-            buildFromSource(t);
+            files.build(t);
         } else {
-            Path file = snapshotFile(t.id);
+            Path file = files.snapshotFile(t.id);
             try {
-                Snapshots.Image image = Snapshots.read(file, config.hnsw());
-                if (!t.id.equals(image.tenant())) {
-                    throw new CorruptSnapshotException(file, "holds tenant " + image.tenant());
-                }
+                Snapshots.Image image = files.read(t);
                 if (t.sourceVersion != null && !t.sourceVersion.equals(image.sourceVersion())) {
                     outcome = OpenResult.Outcome.REBUILT_STALE;
                     detail = "snapshot of source version " + image.sourceVersion() + ", source is " + t.sourceVersion;
-                    buildFromSource(t);
-                    writeSnapshotLocked(t);
+                    files.build(t);
+                    files.write(t);
                 } else {
-                    install(t, image);
+                    files.install(t, image);
                     outcome = OpenResult.Outcome.SNAPSHOT;
                 }
             } catch (NoSuchFileException e) {
                 outcome = OpenResult.Outcome.REBUILT_MISSING;
                 detail = "no snapshot at " + file;
-                buildFromSource(t);
-                writeSnapshotLocked(t);
+                files.build(t);
+                files.write(t);
             } catch (CorruptSnapshotException e) {
                 log.warn("tenant {}: {}; rebuilding from source", t.id, e.getMessage());
                 outcome = OpenResult.Outcome.REBUILT_CORRUPT;
                 detail = e.getMessage();
-                buildFromSource(t);
-                writeSnapshotLocked(t);
+                files.build(t);
+                files.write(t);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the snapshot of " + t.id, e);
             }
@@ -399,41 +356,8 @@ public final class KnowledgeIndex implements AutoCloseable {
             entries += s.size();
         }
         OpenResult r = new OpenResult(outcome, entries, t.bytes(), (System.nanoTime() - t0) / 1_000_000, detail);
-        enforceBudget();
+        eviction.enforce();
         return r;
-    }
-
-    private void buildFromSource(Tenant t) {
-        TenantSource source = t.source;
-        if (source == null) {
-            throw new IllegalStateException("tenant " + t.id + " has no source to rebuild from");
-        }
-        List<SpaceContent> content;
-        try {
-            content = source.build();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("building tenant " + t.id + " from source failed: " + e.getMessage(), e);
-        }
-        Map<String, Space> next = new LinkedHashMap<>();
-        for (SpaceContent c : content) {
-            next.put(c.space(), Space.build(c.space(), c.dimension(), config, c.entries()));
-        }
-        t.spaces = Map.copyOf(next);
-        t.dirty = true;
-        t.lastUsed = System.nanoTime();
-    }
-
-    private void install(Tenant t, Snapshots.Image image) {
-        Map<String, Space> next = new LinkedHashMap<>();
-        for (Snapshots.SpaceImage s : image.spaces()) {
-            next.put(s.name(), Space.restore(s.name(), config, s.vectors()));
-        }
-        t.spaces = Map.copyOf(next);
-        t.dirty = false;
-        t.snapshotted = true;
-        t.lastUsed = System.nanoTime();
     }
 
     /**
@@ -460,7 +384,7 @@ public final class KnowledgeIndex implements AutoCloseable {
                             t.loading = null;
                         }
                     }
-                    enforceBudget();
+                    eviction.enforce();
                 }, io);
                 t.loading = f;
             }
@@ -471,13 +395,9 @@ public final class KnowledgeIndex implements AutoCloseable {
     /** Reads the tenant's snapshot into memory; rebuilds from its source if the snapshot is unusable. Blocking; t.lock held. */
     private void loadLocked(Tenant t) {
         long t0 = System.nanoTime();
-        Path file = snapshotFile(t.id);
         try {
-            Snapshots.Image image = Snapshots.read(file, config.hnsw());
-            if (!t.id.equals(image.tenant())) {
-                throw new CorruptSnapshotException(file, "holds tenant " + image.tenant());
-            }
-            install(t, image);
+            Snapshots.Image image = files.read(t);
+            files.install(t, image);
             log.debug("tenant {}: reloaded from snapshot in {} ms", t.id, (System.nanoTime() - t0) / 1_000_000);
         } catch (CorruptSnapshotException | NoSuchFileException e) {
             if (t.source == null) {
@@ -485,8 +405,8 @@ public final class KnowledgeIndex implements AutoCloseable {
                         + e.getMessage(), e);
             }
             log.warn("tenant {}: snapshot unusable ({}); rebuilding from source", t.id, e.getMessage());
-            buildFromSource(t);
-            writeSnapshotLocked(t);
+            files.build(t);
+            files.write(t);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the snapshot of " + t.id, e);
         }
@@ -504,7 +424,7 @@ public final class KnowledgeIndex implements AutoCloseable {
         return CompletableFuture.runAsync(() -> {
             synchronized (t.lock) {
                 if (t.spaces != null && (t.dirty || !t.snapshotted)) {
-                    writeSnapshotLocked(t);
+                    files.write(t);
                 }
             }
         }, io);
@@ -512,102 +432,7 @@ public final class KnowledgeIndex implements AutoCloseable {
 
     /** Where the tenant's snapshot lives (null without a snapshot directory). */
     public Path snapshotFile(String tenant) {
-        if (config.snapshotDir() == null) {
-            return null;
-        }
-        String name;
-        if (PLAIN_NAME.matcher(tenant).matches()) {
-            name = tenant;
-        } else {
-            StringBuilder sb = new StringBuilder("~");
-            for (byte b : tenant.getBytes(StandardCharsets.UTF_8)) {
-                sb.append(String.format("%02x", b & 0xff));
-            }
-            name = sb.toString();
-        }
-        return config.snapshotDir().resolve(name + SUFFIX);
-    }
-
-    private void writeSnapshotLocked(Tenant t) {
-        Map<String, Space> spaces = t.spaces;
-        if (spaces == null || config.snapshotDir() == null || tenants.get(t.id) != t) {
-            return; // nothing to write, nowhere to write it, or dropped meanwhile (its file must stay deleted)
-        }
-        long t0 = System.nanoTime();
-        List<Snapshots.SpaceImage> images = new ArrayList<>();
-        for (Space s : spaces.values()) {
-            images.add(new Snapshots.SpaceImage(s.name(), s.vectors()));
-        }
-        try {
-            Snapshots.write(snapshotFile(t.id), new Snapshots.Image(t.id, t.sourceVersion, System.currentTimeMillis(), images));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the snapshot of " + t.id, e);
-        }
-        t.dirty = false;
-        t.snapshotted = true;
-        log.debug("tenant {}: snapshot written in {} ms", t.id, (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    private void enforceBudget() {
-        if (config.memoryBudgetBytes() <= 0 || residentBytes() <= config.memoryBudgetBytes()) {
-            return;
-        }
-        if (!evicting.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            io.execute(() -> {
-                try {
-                    evictToBudget();
-                } catch (RuntimeException e) {
-                    log.error("eviction failed", e);
-                } finally {
-                    evicting.set(false);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            evicting.set(false);
-            log.warn("eviction postponed: I/O queue full");
-        }
-    }
-
-    private void evictToBudget() {
-        List<Tenant> resident = new ArrayList<>();
-        for (Tenant t : tenants.values()) {
-            if (t.spaces != null) {
-                resident.add(t);
-            }
-        }
-        if (resident.size() < 2) {
-            return;
-        }
-        resident.sort(Comparator.comparingLong(t -> t.lastUsed));
-        long total = 0;
-        for (Tenant t : resident) {
-            total += t.bytes();
-        }
-        // never the most recently used tenant
-        for (int i = 0; i < resident.size() - 1 && total > config.memoryBudgetBytes(); i++) {
-            Tenant t = resident.get(i);
-            synchronized (t.lock) {
-                if (t.spaces == null || tenants.get(t.id) != t) {
-                    continue;
-                }
-                long b = t.bytes();
-                try {
-                    if (t.dirty || !t.snapshotted) {
-                        writeSnapshotLocked(t);
-                    }
-                } catch (RuntimeException e) {
-                    log.warn("tenant {}: not evicted, snapshot failed: {}", t.id, e.getMessage());
-                    continue;
-                }
-                t.spaces = null;
-                total -= b;
-                evictions.incrementAndGet();
-                log.debug("tenant {}: evicted ({} bytes)", t.id, b);
-            }
-        }
+        return files.snapshotFile(tenant);
     }
 
     /** Stops the I/O and rebuild threads; pending loads and snapshots are abandoned. */
@@ -622,7 +447,7 @@ public final class KnowledgeIndex implements AutoCloseable {
         long end = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < end) {
             if (io.getActiveCount() == 0 && io.getQueue().isEmpty() && maintenance.getActiveCount() == 0
-                    && maintenance.getQueue().isEmpty() && !evicting.get()) {
+                    && maintenance.getQueue().isEmpty() && !eviction.running()) {
                 return;
             }
             Thread.sleep(5);
