@@ -50,7 +50,7 @@ final class Ranker {
             double confidence = x >= KnowledgeBase.LEXICAL_THRESHOLD
                     ? 0.5 + 0.5 * (x - KnowledgeBase.LEXICAL_THRESHOLD) / (1 - KnowledgeBase.LEXICAL_THRESHOLD) : 0.5 * x / KnowledgeBase.LEXICAL_THRESHOLD;
             offer(best, new Scored(h.entry().kind().name().toLowerCase(Locale.ROOT), h.entry().target(), confidence,
-                    h.score()), store);
+                    h.score(), confidence), store);
         }
         return understanding(m, text, lang, best);
     }
@@ -71,6 +71,7 @@ final class Ranker {
         for (SearchHit h : hits) {
             EntryKind kind = h.entry().kind();
             double confidence;
+            double suggest = Double.NaN; // how strongly to offer it as "did you mean" when not answered, if not by its confidence
             boolean identifier = ranking != KnowledgeBase.Ranking.VECTOR && boost > 0
                     && h.score() - h.cosine() - lexicalWeight * h.lexical() > boost / 2;
             if (identifier) {
@@ -86,9 +87,12 @@ final class Ranker {
                 if (head != null && !m.coverage().untrained(modelLang, kind.name().toLowerCase(Locale.ROOT), h.entry().target())) {
                     confidence = Math.min(confidence, KnowledgeBase.GATED_CONFIDENCE);
                 } else if (head == null) {
-                    // a language without a head in a store of crowded entries asks more of the cosine (decision 114)
+                    // a language without a head in a store of crowded entries asks more of the cosine (decision
+                    // 114); an entry the encoder's own threshold would have answered is still offered as "did you
+                    // mean", one tap away for the shopper
                     Double floor = m.floors().get(h.entry().lang());
                     if (floor != null) {
+                        suggest = confidence;
                         confidence = cal.confidence(h.cosine() - (floor - cal.threshold()));
                     }
                 }
@@ -99,7 +103,7 @@ final class Ranker {
             }
             String k = kind.name().toLowerCase(Locale.ROOT);
             prototypeCosine.merge(k + ":" + h.entry().target(), h.cosine(), Math::max);
-            offer(best, new Scored(k, h.entry().target(), confidence, h.score()), store);
+            offer(best, new Scored(k, h.entry().target(), confidence, h.score(), Double.isNaN(suggest) ? confidence : suggest), store);
         }
         if (head != null) {
             IntentResult r = heads.classify(head, vectors, text);
@@ -131,14 +135,15 @@ final class Ranker {
                             : cal.confidence(smallTalk ? cos : cos + KnowledgeBase.HEAD_GATE);
                     confidence = Math.min(confidence, cap - 1e-6 * rank++);
                     cap = Math.min(cap, confidence);
-                    offer(best, new Scored(kindId[0], kindId[1], confidence, s.confidence()), store);
+                    offer(best, new Scored(kindId[0], kindId[1], confidence, s.confidence(), confidence), store);
                 }
             }
         }
         return understanding(m, text, lang, best);
     }
 
-    private record Scored(String kind, String id, double confidence, double score) {
+    /** @param suggest how strongly to offer the intent as "did you mean" when the answer is the fallback */
+    private record Scored(String kind, String id, double confidence, double score, double suggest) {
     }
 
     /** The intents by confidence, the answer they give and the message's entities. */
@@ -177,7 +182,7 @@ final class Ranker {
         for (int i = confidence >= 0.5 ? 1 : 0; i < ranked.size() && suggestions.size() < 3; i++) {
             Scored s = ranked.get(i);
             // never offer small talk ("你好", "bye") as a question the shopper may have meant
-            if (Intent.FAQ.equals(s.kind()) && s.confidence() >= 0.2 && !SmallTalk.isSmallTalk(s.id())) {
+            if (Intent.FAQ.equals(s.kind()) && s.suggest() >= 0.2 && !SmallTalk.isSmallTalk(s.id())) {
                 FaqEntry f = store.faq(s.id());
                 String q = f.canonicalQuestion(ReplyComposer.replyLanguage(store, f.answer(), lang));
                 if (!suggestions.contains(q)) {

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   ask WS_URL QUESTIONS.jsonl [--concurrency 64] [--misses FILE]
  *       asks every question over WebSocket, each in a conversation of its own, 64 at a time; compares each reply's {@code ref} with the question's intent
  *       (out-of-scope questions should get {@code source: fallback}), prints a report and a final JSON line;
- *       --misses writes every question not answered right as a JSON line (text, intent, source, ref, confidence)
+ *       --misses writes every question not answered right as a JSON line (text, intent, source, ref, confidence,
+ *       and the "did you mean" suggestions when there were any)
  *   ask-each WS_URL EXPECTED.jsonl
  *       asks each {@code {"text","expect"}} question in a fresh conversation; {@code expect} lists the
  *       acceptable readings separated by {@code |}: an FAQ id, SKU, promotion id or flow id (matched with
@@ -156,7 +157,7 @@ public final class FaqEval {
         System.out.printf("wrote %d FAQ entries (%d phrasings each at most) to %s%n", byIntent.size(), perEntry, dir);
     }
 
-    record Reply(String source, String ref, double confidence, long micros) {
+    record Reply(String source, String ref, double confidence, long micros, List<String> suggestions) {
     }
 
     static void writeTuning(Path train, Path out, int skip, int perEntry) throws IOException {
@@ -295,7 +296,10 @@ public final class FaqEval {
                     } else if (id.equals(f.getString("replyTo"))) {
                         long micros = (System.nanoTime() - sentAt[0]) / 1000;
                         if ("reply".equals(type)) {
-                            replies.put(id, new Reply(f.getString("source"), f.getString("ref"), f.getDouble("confidence", 0.0), micros));
+                            List<String> suggested = new ArrayList<>();
+                            f.getJsonArray("suggestions", new io.vertx.core.json.JsonArray()).forEach(x -> suggested.add(String.valueOf(x)));
+                            replies.put(id, new Reply(f.getString("source"), f.getString("ref"), f.getDouble("confidence", 0.0), micros,
+                                    suggested));
                         } else {
                             errors.put(id, f.getString("code", type));
                         }
@@ -350,6 +354,10 @@ public final class FaqEval {
                     o.put("source", r == null ? "none" : r.source());
                     o.put("ref", r == null ? null : r.ref());
                     o.put("confidence", r == null ? 0 : r.confidence());
+                    if (r != null && !r.suggestions().isEmpty()) {
+                        com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray("suggestions");
+                        r.suggestions().forEach(a::add);
+                    }
                     w.write(JSON.writeValueAsString(o));
                     w.write('\n');
                 }
