@@ -2,7 +2,6 @@ package io.nectar.gateway.console;
 
 import io.nectar.gateway.knowledge.StoreDiagnosis;
 import io.nectar.gateway.store.Store;
-import io.nectar.nlu.encoder.SentenceEncoder;
 import io.nectar.nlu.exec.EncoderExecutor;
 import io.nectar.nlu.intent.AnswerCalibration;
 import io.nectar.nlu.intent.IntentTrainer;
@@ -95,9 +94,7 @@ public final class StoreChecks implements AutoCloseable {
             synchronized (this) {
                 e = encoders;
                 if (e == null) {
-                    EncoderExecutor shared = embedder.executor();
-                    List<SentenceEncoder> all = shared.encoderNames().stream().map(shared::encoder).toList();
-                    e = new EncoderExecutor(all, new EncoderExecutor.Options(1, 4096, 16, 0, 0));
+                    e = embedder.executor().sibling(EncoderExecutor.Options.BACKGROUND);
                     encoders = e;
                 }
             }

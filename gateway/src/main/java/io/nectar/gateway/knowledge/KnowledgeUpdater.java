@@ -111,8 +111,7 @@ final class KnowledgeUpdater {
             synchronized (this) {
                 b = background;
                 if (b == null) {
-                    List<io.nectar.nlu.encoder.SentenceEncoder> all = encoders.encoderNames().stream().map(encoders::encoder).toList();
-                    b = new EncoderExecutor(all, new EncoderExecutor.Options(1, 4096, 16, 0, 0));
+                    b = encoders.sibling(EncoderExecutor.Options.BACKGROUND);
                     background = b;
                 }
             }

@@ -50,6 +50,11 @@ public final class EncoderExecutor implements AutoCloseable {
     public record Options(int workers, int queueCapacity, int maxBatchSize, long maxWaitMicros, int cacheSize) {
         public static final Options DEFAULT = new Options(Math.max(1, Runtime.getRuntime().availableProcessors()),
                 2048, 32, 2000, 50_000);
+        /**
+         * Background work beside shoppers (a head retrain, a store check): one worker, no wait, no cache, a
+         * deep queue so a store's phrasings wait for room instead of failing.
+         */
+        public static final Options BACKGROUND = new Options(1, 4096, 16, 0, 0);
 
         public Options {
             if (workers < 1) {
@@ -100,6 +105,14 @@ public final class EncoderExecutor implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+    }
+
+    /**
+     * A new executor over the same encoders with other options, for work that must never queue in front of
+     * this one's requests (they then share only the cores). Closing it leaves the encoders open.
+     */
+    public EncoderExecutor sibling(Options options) {
+        return new EncoderExecutor(List.copyOf(encoders.values()), options);
     }
 
     /** Names of the encoders this executor runs. */

@@ -215,4 +215,17 @@ class EncoderExecutorTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, () -> ex.encode(encoder.name(), "hi").join());
         assertEquals(NluException.Code.CLOSED, ((NluException) e.getCause()).code());
     }
+    @Test
+    void aSiblingRunsTheSameEncodersAndClosingItLeavesThemOpen() throws Exception {
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 64, 8, 0, 0))) {
+            float[] mine = ex.encode(encoder.name(), "where is my parcel").get(20, TimeUnit.SECONDS);
+            EncoderExecutor sibling = ex.sibling(EncoderExecutor.Options.BACKGROUND);
+            assertEquals(ex.encoderNames(), sibling.encoderNames());
+            float[] theirs = sibling.encode(encoder.name(), "where is my parcel").get(20, TimeUnit.SECONDS);
+            assertTrue(Vectors.dot(Vectors.normalize(mine), Vectors.normalize(theirs)) > 0.999);
+            sibling.close();
+            // the encoders stay open for the first executor
+            ex.encode(encoder.name(), "can I pay by card").get(20, TimeUnit.SECONDS);
+        }
+    }
 }
