@@ -200,6 +200,14 @@ class MerchantApiTest {
             assertTrue(lang.getDouble("heldOutRight") > 0.3 && lang.getDouble("heldOutRight") <= 1.0, lang.encode());
             assertFalse(lang.getJsonArray("confusions").isEmpty(), "held-out phrasings of the demo store are misread somewhere: " + lang.encode());
             assertTrue(lang.getJsonArray("confusions").getJsonObject(0).getInteger("misread") > 0);
+            // an FAQ entry and the flow it starts are the same outcome: not listed, though the head mixes them up
+            for (Object c : lang.getJsonArray("confusions")) {
+                JsonObject pair = (JsonObject) c;
+                for (String id : List.of("stock-check", "change-address")) {
+                    assertFalse(List.of(pair.getString("a"), pair.getString("b")).containsAll(List.of("faq:" + id, "flow:" + id)),
+                            pair.encode());
+                }
+            }
         }
         // the report is kept while the store is unchanged: asked again, the same check
         assertEquals(demo.json().getString("checkedAt"), http.get(port(), "/api/merchant/check", DEMO_KEY).json().getString("checkedAt"));

@@ -68,7 +68,7 @@ public final class StoreDiagnosis {
                                              IntentTrainer.Options options) {
         List<LanguageReport> out = new ArrayList<>();
         // the built-in small talk is the gateway's, not the merchant's to fix: a language that has nothing else
-        // is not checked, and confusions and duplicates between two built-in entries are not listed
+        // is not checked; confusions and duplicates the merchant need not fix are not listed (worthFixing)
         Set<String> builtIn = new HashSet<>();
         io.nectar.gateway.store.SmallTalk.builtIn(store).forEach(id -> builtIn.add("faq:" + id));
         for (String lang : KnowledgeBase.languagesOf(store)) {
@@ -89,11 +89,30 @@ public final class StoreDiagnosis {
             LanguageReport r = report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,
                     router.calibration(primary).threshold());
             out.add(new LanguageReport(r.lang(), r.entries(), r.phrasings(), r.heldOutTop1(), r.answer(),
-                    r.confusions().stream().filter(c -> !(builtIn.contains(c.a()) && builtIn.contains(c.b()))).toList(), r.thin(),
-                    r.duplicates().stream().filter(d -> !(builtIn.contains(d.a()) && builtIn.contains(d.b()))).toList(),
+                    r.confusions().stream().filter(c -> worthFixing(store, builtIn, c.a(), c.b())).toList(), r.thin(),
+                    r.duplicates().stream().filter(d -> worthFixing(store, builtIn, d.a(), d.b())).toList(),
                     r.headless(), r.floor(), r.threshold()));
         }
         return out;
+    }
+
+    /**
+     * Whether a pair of intents mixed up is the merchant's to fix: not two entries of the built-in small talk
+     * (the gateway's), and not an FAQ entry and the flow it starts (either reading starts the same flow).
+     */
+    static boolean worthFixing(Store store, Set<String> builtIn, String a, String b) {
+        if (builtIn.contains(a) && builtIn.contains(b)) {
+            return false;
+        }
+        return !(startsFlow(store, a, b) || startsFlow(store, b, a));
+    }
+
+    private static boolean startsFlow(Store store, String faq, String flow) {
+        if (!faq.startsWith("faq:") || !flow.startsWith("flow:")) {
+            return false;
+        }
+        io.nectar.gateway.store.Flow f = store.flows().claiming(faq.substring(4));
+        return f != null && f.id().equals(flow.substring(5));
     }
 
     /**
