@@ -30,7 +30,8 @@ public final class StoreChecks implements AutoCloseable {
     /** Checks that may wait behind the running one, all merchants together. */
     static final int QUEUE = 4;
 
-    private record Done(Store store, JsonObject report) {
+    /** A kept report and the store it was made of (weakly held: a replaced store is not kept alive for it). */
+    private record Done(java.lang.ref.WeakReference<Store> store, JsonObject report) {
     }
 
     private final Embedder embedder;
@@ -55,7 +56,7 @@ public final class StoreChecks implements AutoCloseable {
     CompletableFuture<JsonObject> check(Store store) {
         String merchant = store.merchantId();
         Done d = done.get(merchant);
-        if (d != null && d.store() == store) {
+        if (d != null && d.store().get() == store) {
             return CompletableFuture.completedFuture(d.report());
         }
         CompletableFuture<JsonObject> mine = new CompletableFuture<>();
@@ -67,7 +68,7 @@ public final class StoreChecks implements AutoCloseable {
             pool.execute(() -> {
                 try {
                     JsonObject report = run(store);
-                    done.put(merchant, new Done(store, report));
+                    done.put(merchant, new Done(new java.lang.ref.WeakReference<>(store), report));
                     running.remove(merchant, mine);
                     mine.complete(report);
                 } catch (RuntimeException | Error e) {

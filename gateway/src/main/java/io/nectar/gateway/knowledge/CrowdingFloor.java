@@ -34,10 +34,11 @@ final class CrowdingFloor {
     }
 
     /**
-     * The floor of a language whose entries' prototypes (unit vectors, one per FAQ entry or flow) are these,
-     * or {@code NaN} for fewer than two.
+     * The floor of a language whose entries' prototypes (unit vectors, one per FAQ entry or flow) are these:
+     * their median crowding when it is above the encoder's {@code threshold}, else {@code NaN} (the threshold
+     * stands; also for fewer than two entries).
      */
-    static double of(List<float[]> prototypes) {
+    static double of(List<float[]> prototypes, double threshold) {
         int n = prototypes.size();
         if (n < 2) {
             return Double.NaN;
@@ -55,14 +56,15 @@ final class CrowdingFloor {
             }
             nearest[i] = best;
         }
-        return quantile(nearest, QUANTILE);
+        double floor = quantile(nearest, QUANTILE);
+        return floor > threshold ? floor : Double.NaN;
     }
 
     /**
      * The floor of {@code lang} from the merchant's index space {@code space}: the prototypes of its FAQ
      * entries and flows in that language, as the index holds them.
      */
-    static double of(KnowledgeIndex index, String merchant, String space, Store store, String lang) {
+    static double of(KnowledgeIndex index, String merchant, String space, Store store, String lang, double threshold) {
         List<float[]> prototypes = new ArrayList<>();
         for (FaqEntry f : store.faqs()) {
             if (!f.questions().getOrDefault(lang, List.of()).isEmpty()) {
@@ -74,7 +76,7 @@ final class CrowdingFloor {
                 add(prototypes, index.entry(merchant, space, "flow:" + f.id() + ":" + lang));
             }
         }
-        return of(prototypes);
+        return of(prototypes, threshold);
     }
 
     private static void add(List<float[]> prototypes, IndexEntry e) {

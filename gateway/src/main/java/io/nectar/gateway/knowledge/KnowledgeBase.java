@@ -292,9 +292,9 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         for (String lang : languagesOf(store)) {
             if (!headed.contains(lang)) {
                 String space = router.encoderFor(lang);
-                double floor = CrowdingFloor.of(index, store.merchantId(), space, store, lang);
                 double threshold = router.calibration(space).threshold();
-                if (!Double.isNaN(floor) && floor > threshold) {
+                double floor = CrowdingFloor.of(index, store.merchantId(), space, store, lang, threshold);
+                if (!Double.isNaN(floor)) {
                     out.put(lang, floor);
                     log.info("merchant {} {}: entries close to one another (median nearest-entry cosine {}): answered at cosine "
                             + ">= {} instead of {} (decision 114)", store.merchantId(), lang, String.format("%.3f", floor),

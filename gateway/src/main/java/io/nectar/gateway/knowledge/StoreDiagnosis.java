@@ -86,12 +86,8 @@ public final class StoreDiagnosis {
                     store.enforcesAnswerPrecision() ? options.withOosWeight(IntentHeads.BACKGROUND_WEIGHT) : options);
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
             boolean headless = IntentHeads.answersWithoutHead(own, store.enforcesAnswerPrecision());
-            LanguageReport r = report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,
-                    router.calibration(primary).threshold());
-            out.add(new LanguageReport(r.lang(), r.entries(), r.phrasings(), r.heldOutTop1(), r.answer(),
-                    r.confusions().stream().filter(c -> worthFixing(store, builtIn, c.a(), c.b())).toList(), r.thin(),
-                    r.duplicates().stream().filter(d -> worthFixing(store, builtIn, d.a(), d.b())).toList(),
-                    r.headless(), r.floor(), r.threshold()));
+            out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,
+                    router.calibration(primary).threshold(), (a, b) -> worthFixing(store, builtIn, a, b)));
         }
         return out;
     }
@@ -118,11 +114,12 @@ public final class StoreDiagnosis {
     /**
      * The report of one language from the head's held-out readings ({@code readings} index into
      * {@code examples}, whose first {@code own.size()} are the store's own) and the store's phrasings'
-     * vectors on the primary encoder.
+     * vectors on the primary encoder; pairs of intents that {@code listed} refuses are not reported as confused
+     * or near-duplicates.
      */
     static LanguageReport report(String lang, List<IntentExample> own, List<IntentExample> examples,
                                  List<float[]> ownVectors, List<AnswerCalibration.Reading> readings, double precision,
-                                 boolean headless, double threshold) {
+                                 boolean headless, double threshold, java.util.function.BiPredicate<String, String> listed) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         own.forEach(e -> counts.merge(e.intent(), 1, Integer::sum));
         int inScope = 0, right = 0;
@@ -147,6 +144,9 @@ public final class StoreDiagnosis {
         List<Confusion> confusions = new ArrayList<>();
         pairs.forEach((key, c) -> {
             String[] ab = key.split("\u0000");
+            if (!listed.test(ab[0], ab[1])) {
+                return;
+            }
             List<String> ex = misread.get(key);
             confusions.add(new Confusion(ab[0], ab[1], c[0], c[1], List.copyOf(ex.subList(0, Math.min(EXAMPLES_SHOWN, ex.size())))));
         });
@@ -158,10 +158,10 @@ public final class StoreDiagnosis {
             }
         });
         Map<String, float[]> protos = prototypes(own, ownVectors);
-        double floor = headless ? CrowdingFloor.of(new ArrayList<>(protos.values())) : Double.NaN;
+        double floor = headless ? CrowdingFloor.of(new ArrayList<>(protos.values()), threshold) : Double.NaN;
         return new LanguageReport(lang, counts.size(), own.size(), inScope == 0 ? Double.NaN : (double) right / inScope,
                 AnswerCalibration.calibrate(readings, precision), List.copyOf(confusions), List.copyOf(thin),
-                duplicates(own, protos), headless, floor > threshold ? floor : Double.NaN, threshold);
+                duplicates(own, protos, listed), headless, floor, threshold);
     }
 
     /** Each entry's prototype: the normalised mean of its phrasings' vectors (as the index holds it, decision 4). */
@@ -179,7 +179,8 @@ public final class StoreDiagnosis {
         return protos;
     }
 
-    private static List<NearDuplicate> duplicates(List<IntentExample> own, Map<String, float[]> protos) {
+    private static List<NearDuplicate> duplicates(List<IntentExample> own, Map<String, float[]> protos,
+                                                  java.util.function.BiPredicate<String, String> listed) {
         Map<String, List<String>> texts = new HashMap<>();
         for (IntentExample e : own) {
             texts.computeIfAbsent(e.intent(), k -> new ArrayList<>()).add(TextNormalizer.normalize(e.text()));
@@ -195,7 +196,7 @@ public final class StoreDiagnosis {
                 }
                 List<String> shared = new ArrayList<>(texts.get(ids.get(i)));
                 shared.retainAll(texts.get(ids.get(j)));
-                if (cos >= NEAR_DUPLICATE_COSINE || !shared.isEmpty()) {
+                if ((cos >= NEAR_DUPLICATE_COSINE || !shared.isEmpty()) && listed.test(ids.get(i), ids.get(j))) {
                     out.add(new NearDuplicate(ids.get(i), ids.get(j), cos, List.copyOf(shared)));
                 }
             }
