@@ -4,6 +4,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Splits text into the terms of the lexical index. Stateless; any thread.
@@ -18,7 +19,11 @@ import java.util.Locale;
  *       {@code DX1001}), or five or more digits (an order number). A joined identifier also yields its
  *       shorter joined prefixes that are still identifiers, so a variant SKU {@code SH-LS-001-RED-42}
  *       matches its product {@code SH-LS-001}. Identifier terms are marked so the ranking can boost
- *       an exact match.</li>
+ *       an exact match. Numbers that name an amount, a moment or a rank are not identifiers, though they
+ *       mix digits with letters or joiners: ordinals ({@code 4th}, {@code 1er}, {@code 2-й}, {@code ke-2}),
+ *       measures and times ({@code 24h}, {@code 10am}, {@code 500ml}, {@code 1080p}), dates, fractions and
+ *       decimals ({@code 2019-03-04}, {@code 3/4}, {@code 49.99}): "is my day open for march 4th" must not
+ *       match an entry because one of its phrasings says "the 4th".</li>
  * </ul>
  */
 public final class Analyzer {
@@ -140,8 +145,22 @@ public final class Analyzer {
         if (!digit) {
             return false;
         }
+        if (QUANTITY.matcher(w).matches()) {
+            return false;
+        }
         return letter || joiner || w.length() >= 5;
     }
+
+    /**
+     * An amount, a moment or a rank written with digits: an ordinal, a number with a unit or time-of-day
+     * suffix, a date, a fraction or a decimal (text already NFKC-normalised and lower-cased, so {@code 1º}
+     * arrives as {@code 1o}).
+     */
+    private static final Pattern QUANTITY = Pattern.compile(
+            "\\d+(?:\\.\\d+)?(?:st|nd|rd|th|o|a|er|re|e|eme|ème|am|pm|h|hr|hrs|min|mins|sec|secs|ms|d|day|days|wk|wks"
+                    + "|yr|yrs|kg|g|mg|lb|lbs|oz|ml|cl|l|cm|mm|m|km|in|ft|x|k|gb|mb|tb|p|mp|w|kw|v|mah)"
+                    + "|\\d+-[а-яё]{1,3}|ke-\\d+"
+                    + "|\\d{1,4}[./-]\\d{1,2}(?:[./-]\\d{1,4})?");
 
     private static String stem(String w) {
         int n = w.length();

@@ -39,6 +39,22 @@ class AnalyzerTest {
     }
 
     @Test
+    void amountsMomentsAndRanksAreNotIdentifiers() {
+        for (String q : List.of("is my day open for march 4th 2019", "book it from the 10th to the 15th", "delivered within 24h",
+                "call me at 10am", "a 500ml bottle", "is it 1080p", "due 2019-03-04", "on 04.03.2019", "3/4 of the price",
+                "under 49.99", "el 1º de mayo", "le 1er mai", "2-й заказ", "pesanan ke-2")) {
+            for (Analyzer.Term t : Analyzer.terms(q)) {
+                assertFalse(t.identifier(), q + ": " + t.text() + " names an amount, a moment or a rank");
+            }
+        }
+        // what an identifier looks like still is one, also beside such numbers
+        assertTrue(Analyzer.terms("is DX1001 back on the 4th").contains(new Analyzer.Term("dx1001", true)));
+        assertTrue(Analyzer.terms("model 5s").contains(new Analyzer.Term("5s", true)));
+        assertTrue(Analyzer.terms("order 113-4567890-1234567").contains(new Analyzer.Term("113-4567890-1234567", true)));
+        assertTrue(Analyzer.terms("sku 10-4567").contains(new Analyzer.Term("10-4567", true)));
+    }
+
+    @Test
     void fullWidthAndMixedScriptText() {
         assertEquals(List.of("dx1001"), texts("ＤＸ１００１"));
         assertEquals(List.of("iphone15", "的", "的壳", "壳"), texts("iPhone15的壳"));

@@ -36,6 +36,23 @@ class HybridSearchTest {
     }
 
     @Test
+    void aDateSharedWithAPhrasingIsNoIdentifierMatch() {
+        try (KnowledgeIndex index = new KnowledgeIndex()) {
+            index.replace("shop", "enc", 3, List.of(
+                    new IndexEntry("faq:book-hotel", "book-hotel", EntryKind.FAQ, "en",
+                            "book me a hotel in paris from the 10th to the 15th", unit(1, 0, 0)),
+                    new IndexEntry("faq:calendar", "calendar", EntryKind.FAQ, "en", "what is on my calendar", unit(0, 1, 0))));
+            float[] q = unit(0.1f, 1, 0);
+            List<SearchHit> hits = index.search("shop", "enc", q, "is anything on for the 10th", 2);
+            SearchHit hotel = hits.stream().filter(h -> h.entry().id().equals("faq:book-hotel")).findFirst().orElseThrow();
+            // the hotel phrasing shares "the 10th" with the question; that earns it lexical weight, not the boost
+            float lexicalWeight = index.config().hybrid().lexicalWeight();
+            assertEquals(hotel.cosine() + lexicalWeight * hotel.lexical(), hotel.score(), 1e-5);
+            assertEquals("faq:calendar", hits.get(0).entry().id());
+        }
+    }
+
+    @Test
     void aLexicalOnlyCandidateIsFoundEvenWhenFarInVectorSpace() {
         try (KnowledgeIndex index = new KnowledgeIndex()) {
             index.replace("shop", "enc", 2, List.of(
