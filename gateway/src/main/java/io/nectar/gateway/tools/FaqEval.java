@@ -366,7 +366,7 @@ public final class FaqEval {
     }
 
     static ObjectNode report(List<Question> qs, Map<String, Reply> replies, Map<String, String> errors, double secs) {
-        int in = 0, right = 0, wrong = 0, inFallback = 0, oos = 0, oosFallback = 0, missing = 0;
+        int in = 0, right = 0, wrong = 0, inFallback = 0, inHandoff = 0, oos = 0, oosFallback = 0, oosHandoff = 0, missing = 0;
         long[] lat = new long[replies.size()];
         int li = 0;
         for (int i = 0; i < qs.size(); i++) {
@@ -378,10 +378,15 @@ public final class FaqEval {
             }
             lat[li++] = r.micros();
             boolean fallback = "fallback".equals(r.source());
+            // a hand-off to a person ("let me get a colleague") is no answer, right or wrong: the issue's
+            // honest alternative to a wrong one. Counted apart, and as an answer in the older precision
+            boolean handoff = "handoff".equals(r.source());
             if (q.inScope()) {
                 in++;
                 if (fallback) {
                     inFallback++;
+                } else if (handoff) {
+                    inHandoff++;
                 } else if ("faq".equals(r.source()) && entryId(q.intent()).equals(r.ref())) {
                     right++;
                 } else {
@@ -391,6 +396,8 @@ public final class FaqEval {
                 oos++;
                 if (fallback) {
                     oosFallback++;
+                } else if (handoff) {
+                    oosHandoff++;
                 }
             }
         }
@@ -401,12 +408,16 @@ public final class FaqEval {
         System.out.printf("questions %d (%d in scope, %d out of scope), %d unanswered, %d errors %s, %.1f s (%.0f/s)%n",
                 qs.size(), in, oos, missing, errors.size(), errors.isEmpty() ? "" : new java.util.TreeMap<>(countBy(errors)),
                 secs, qs.size() / secs);
-        System.out.printf("in scope: right answer %.4f, wrong answer %.4f, fallback %.4f%n", top1,
-                in == 0 ? 0 : (double) wrong / in, in == 0 ? 0 : (double) inFallback / in);
-        System.out.printf("out of scope: fallback %.4f (wrong answer %.4f)%n", oosRate, oos == 0 ? 0 : 1 - oosRate);
-        int given = right + wrong + (oos - oosFallback);
+        System.out.printf("in scope: right answer %.4f, wrong answer %.4f, fallback %.4f, handed to a person %.4f%n", top1,
+                in == 0 ? 0 : (double) wrong / in, in == 0 ? 0 : (double) inFallback / in, in == 0 ? 0 : (double) inHandoff / in);
+        System.out.printf("out of scope: fallback %.4f, handed to a person %.4f (wrong answer %.4f)%n", oosRate,
+                oos == 0 ? 0 : (double) oosHandoff / oos, oos == 0 ? 0 : (double) (oos - oosFallback - oosHandoff) / oos);
+        int given = right + wrong + (oos - oosFallback - oosHandoff);
         double precision = given == 0 ? 1 : (double) right / given;
-        System.out.printf("precision of the answers given (right / all non-fallback answers, in and out of scope): %.4f%n", precision);
+        int givenOrHandedOff = given + inHandoff + oosHandoff;
+        double precisionHandoffsAsAnswers = givenOrHandedOff == 0 ? 1 : (double) right / givenOrHandedOff;
+        System.out.printf("precision of the answers given (right / all answers, neither fallback nor hand-off, in and out of scope): "
+                + "%.4f (%.4f counting hand-offs as answers)%n", precision, precisionHandoffsAsAnswers);
         System.out.printf("round trip per message (with the concurrency in flight): p50 %.1f ms, p99 %.1f ms%n",
                 pct(lat, 50) / 1000, pct(lat, 99) / 1000);
         ObjectNode o = JSON.createObjectNode();
@@ -416,8 +427,11 @@ public final class FaqEval {
         o.put("top1", round(top1));
         o.put("inScopeWrong", round(in == 0 ? 0 : (double) wrong / in));
         o.put("inScopeFallback", round(in == 0 ? 0 : (double) inFallback / in));
+        o.put("inScopeHandoff", round(in == 0 ? 0 : (double) inHandoff / in));
         o.put("oosFallback", round(oosRate));
+        o.put("oosHandoff", round(oos == 0 ? 0 : (double) oosHandoff / oos));
         o.put("precision", round(precision));
+        o.put("precisionHandoffsAsAnswers", round(precisionHandoffsAsAnswers));
         o.put("p50ms", round(pct(lat, 50) / 1000));
         o.put("p99ms", round(pct(lat, 99) / 1000));
         o.put("unanswered", missing);
