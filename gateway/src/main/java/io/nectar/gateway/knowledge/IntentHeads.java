@@ -78,11 +78,12 @@ public final class IntentHeads {
     public record Head(String key, double threshold, List<String> encoders, String origin, AnswerCalibration.Result answer,
                        boolean enforced) {
         /**
-         * Whether the head is sure enough of its first reading to answer it: its out-of-scope class does not
-         * win and, when the store sets an answer precision, the reading is as probable as that asks.
+         * Whether the head is sure enough of its first reading to answer it: when the store sets an answer
+         * precision, the reading is as probable as that asks and the out-of-scope class does not veto it
+         * (decision 116: at the odds calibrated with the threshold); otherwise the out-of-scope class does not win.
          */
         public boolean sure(IntentResult r) {
-            return !r.outOfScopeWins() && (!enforced || r.confidence() >= answer.threshold());
+            return enforced ? answer.answers(r.confidence(), r.outOfScopeProbability()) : !r.outOfScopeWins();
         }
 
         /** Piecewise-linear map of the head's probability to a confidence that is 0.5 at {@code threshold}. */

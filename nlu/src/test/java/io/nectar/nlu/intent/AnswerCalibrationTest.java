@@ -42,12 +42,38 @@ class AnswerCalibrationTest {
         assertEquals(10 / 12.0, r.rightShare(), 1e-9);
         assertEquals(1.0, r.fallbackShare(), 1e-9);
         assertEquals(1.0, r.heldOutPrecision(), 1e-9);
+        assertEquals(1.0, r.outOfScopeOdds(), "no looser veto answers more: the out-of-scope class vetoes at even odds");
         // at 0.6 the wrong readings go to the fallback and the out-of-scope ones are answered; out-of-scope
         // readings weigh as a fifth of traffic: 2 of them count as 0.25 × 12 / 2 each
         AnswerCalibration.Result at = AnswerCalibration.at(rs, 0.9, 0.6);
         assertEquals(0.0, at.fallbackShare(), 1e-9);
         assertEquals(10 / (10 + 2 * 1.5), at.heldOutPrecision(), 1e-9);
         assertEquals(10 / (12 + 2 * 1.5), AnswerCalibration.at(rs, 0.9, 0).heldOutPrecision(), 1e-9);
+    }
+
+    @Test
+    void aLooserOutOfScopeVetoIsChosenWhenItsThresholdAnswersMoreAtThePrecision() {
+        List<AnswerCalibration.Reading> rs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rs.add(reading(i, "a", "a", 0.9, 0.02));
+        }
+        for (int i = 10; i < 14; i++) {
+            rs.add(reading(i, "b", "b", 0.45, 0.5));                            // right, but background-like
+        }
+        rs.add(reading(14, IntentExample.OUT_OF_SCOPE, "a", 0.3, 0.6));
+        rs.add(reading(15, IntentExample.OUT_OF_SCOPE, "b", 0.3, 0.6));
+        // at even odds the four right "b" readings are vetoed; at 2× they pass, and a threshold of 0.45
+        // keeps the out-of-scope readings out (0.3 < 0.45)
+        assertEquals(10 / 14.0, AnswerCalibration.at(rs, 0.9, 0).rightShare(), 1e-9);
+        AnswerCalibration.Result r = AnswerCalibration.calibrate(rs, 0.9);
+        assertTrue(r.reachable());
+        assertEquals(2.0, r.outOfScopeOdds(), "the first of the equally good looser vetoes");
+        assertEquals(0.45, r.threshold(), 1e-9);
+        assertEquals(1.0, r.rightShare(), 1e-9);
+        assertEquals(1.0, r.fallbackShare(), 1e-9);
+        assertTrue(r.answers(0.45, 0.9));
+        assertFalse(r.answers(0.45, 0.91), "vetoed past 2×");
+        assertFalse(r.answers(0.44, 0), "under the threshold");
     }
 
     @Test
