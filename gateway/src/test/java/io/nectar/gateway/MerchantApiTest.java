@@ -198,6 +198,10 @@ class MerchantApiTest {
         for (Object l : demoLanguages) {
             JsonObject lang = (JsonObject) l;
             assertTrue(lang.getDouble("heldOutRight") > 0.3 && lang.getDouble("heldOutRight") <= 1.0, lang.encode());
+            // what the precision leaves, and the rule that gives it: a threshold and the out-of-scope veto (or none)
+            JsonObject precision = lang.getJsonObject("precision");
+            assertTrue(precision.getDouble("threshold") >= 0 && precision.getDouble("threshold") <= 1, precision.encode());
+            assertTrue(precision.containsKey("outOfScopeVeto"), precision.encode());
             assertFalse(lang.getJsonArray("confusions").isEmpty(), "held-out phrasings of the demo store are misread somewhere: " + lang.encode());
             assertTrue(lang.getJsonArray("confusions").getJsonObject(0).getInteger("misread") > 0);
             // an FAQ entry and the flow it starts are the same outcome: not listed, though the head mixes them up

@@ -127,7 +127,10 @@ public final class StoreChecks implements AutoCloseable {
                     .put("encoderThreshold", number(r.threshold()))
                     .put("precision", new JsonObject().put("asked", number(a.precision())).put("reachable", a.reachable())
                             .put("answered", number(a.answeredShare())).put("right", number(a.rightShare()))
-                            .put("backgroundToFallback", number(a.fallbackShare())))
+                            .put("backgroundToFallback", number(a.fallbackShare()))
+                            .put("threshold", number(a.threshold()))
+                            // how many times the reading's probability "none of these" must reach to veto it (decision 116)
+                            .put("outOfScopeVeto", number(a.outOfScopeOdds())))
                     .put("confusions", confusions)
                     .put("thin", thin)
                     .put("duplicates", duplicates));
