@@ -124,9 +124,34 @@ public final class Lexicon {
             return true;
         }
         for (String c : CANCEL_ANYWHERE) {
-            if (n.contains(c)) {
-                return true;
+            for (int at = n.indexOf(c); at >= 0; at = n.indexOf(c, at + 1)) {
+                if (!notACancel(n, c, at)) {
+                    return true;
+                }
             }
+        }
+        return false;
+    }
+
+    /**
+     * Verbs that make "不开了" a complement ("打不开了": it won't open), a complaint about a page or an app,
+     * not "I won't open one after all".
+     */
+    private static final String OPEN_VERBS = "打点拉推掀揭翻撕解分离放张展划滑扒掰扯剥拆登";
+    /** Things whose "不用了" means they are no longer in use ("号码不用了", "卡不用了"), not "never mind". */
+    private static final List<String> OUT_OF_USE = List.of("号", "码", "卡", "户", "机", "邮箱");
+
+    /** Whether the cancel word {@code c} found at {@code at} in {@code n} says something else there. */
+    private static boolean notACancel(String n, String c, int at) {
+        if (at == 0) {
+            return false;
+        }
+        String before = n.substring(0, at);
+        if (c.equals("不开了")) {
+            return OPEN_VERBS.indexOf(n.charAt(at - 1)) >= 0;
+        }
+        if (c.equals("不用了")) {
+            return OUT_OF_USE.stream().anyMatch(before::endsWith);
         }
         return false;
     }

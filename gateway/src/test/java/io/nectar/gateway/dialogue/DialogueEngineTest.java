@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,6 +87,18 @@ class DialogueEngineTest {
         assertEquals("dialogue", t.source(), "nothing left to cancel: neither a fallback nor a goodbye");
         assertEquals("cancel", t.intent());
         assertNull(t.flow());
+    }
+
+    @Test
+    void aPageThatWillNotOpenDoesNotCancelTheFlow() {
+        DialogueHarness h = DialogueHarness.demo();
+        h.say("我要改收货地址", Intent.FLOW, "change-address", 0.9);
+        String step = h.state.active.step;
+        Turn t = h.say("订单页面打不开了");
+        assertNotEquals("cancel", t.intent(), "打不开了 is 'it won't open', not 不开了 'I won't after all'");
+        assertNotNull(h.state.active, "the address change is still under way");
+        assertEquals("change-address", h.state.active.flow);
+        assertEquals(step, h.state.active.step);
     }
 
     @Test

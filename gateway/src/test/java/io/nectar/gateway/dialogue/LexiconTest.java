@@ -22,4 +22,18 @@ class LexiconTest {
             assertFalse(Lexicon.isHumanRequest(question), question);
         }
     }
+
+    @Test
+    void aCancelWordInsideAComplaintOrAStatementIsNoCancel() {
+        for (String cancel : List.of("算了", "不用了", "不用了谢谢", "那不用了", "发票不开了", "我不开了", "先不开了", "算了不要了", "never mind")) {
+            assertTrue(Lexicon.isCancel(cancel), cancel);
+        }
+        // "won't open" is a complaint about a page, and a number "no longer used" is a fact, not "never mind"
+        for (String statement : List.of("订单页面打不开了", "花呗怎么就打不开了什么原因", "链接点不开了", "以前号码不用了花呗怎么办",
+                "这张卡不用了怎么解绑", "旧手机不用了")) {
+            assertFalse(Lexicon.isCancel(statement), statement);
+        }
+        // a later cancel in the same message still counts
+        assertTrue(Lexicon.isCancel("页面打不开了，算了"));
+    }
 }
