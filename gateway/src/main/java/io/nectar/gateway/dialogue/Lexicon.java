@@ -29,9 +29,12 @@ public final class Lexicon {
     private static final Set<String> CANCEL_ALONE = Set.of("取消", "取消吧", "cancel", "cancel it", "stop", "quit", "exit");
     private static final List<String> RETRY = List.of("重试", "再试一次", "再试试", "重新提交", "retry", "try again");
     private static final List<String> COMPLAINT_ZH = List.of("投诉", "垃圾", "差评", "骗子", "骗人", "太差了", "什么破", "破玩意",
-            "气死", "滚", "妈的", "他妈", "坑人", "坑爹", "12315", "举报", "恶心", "欺诈");
+            "气死", "滚开", "滚蛋", "滚吧", "妈的", "他妈", "坑人", "坑爹", "12315", "举报", "恶心", "欺诈");
+    /** Goods and chores that follow 垃圾 in a question about them ("垃圾袋有货吗"): no complaint there. */
+    private static final List<String> RUBBISH_GOODS = List.of("袋", "桶", "篓", "箱", "筐", "分类", "处理", "车", "铲", "夹", "站");
     private static final Pattern COMPLAINT_EN = Pattern.compile("(?i)\\b(complaint|complain|terrible|useless|ridiculous|scam|"
-            + "angry|furious|worst|wtf|sue you|lawyer|unacceptable|disgusting|rip[- ]?off|fraud|pathetic|stupid bot|hate this)\\b");
+            + "angry|furious|worst|wtf|sue you|(call|get|contact|hire|hear from) (my|a) lawyer|unacceptable|disgusting|rip[- ]?off"
+            + "|fraud|pathetic|stupid bot|hate this)\\b");
     private static final List<String> HUMAN_ZH = List.of("转人工", "人工客服", "找人工", "要人工", "真人客服", "找真人", "人工服务");
     /**
      * A request for a person, not a question about the bot: "can I speak to a real person?" and "I want a
@@ -123,9 +126,11 @@ public final class Lexicon {
         if (CANCEL_ALONE.contains(n)) {
             return true;
         }
+        // the canonical form drops a trailing "?" and "呢": ask the message as written too
+        boolean question = QUESTION_ZH.matcher(n).find() || text.indexOf('?') >= 0 || text.indexOf('？') >= 0;
         for (String c : CANCEL_ANYWHERE) {
             for (int at = n.indexOf(c); at >= 0; at = n.indexOf(c, at + 1)) {
-                if (!notACancel(n, c, at)) {
+                if (!notACancel(n, c, at, question)) {
                     return true;
                 }
             }
@@ -139,14 +144,31 @@ public final class Lexicon {
      */
     private static final String OPEN_VERBS = "打点拉推掀揭翻撕解分离放张展划滑扒掰扯剥拆登";
     /** Things whose "不用了" means they are no longer in use ("号码不用了", "卡不用了"), not "never mind". */
-    private static final List<String> OUT_OF_USE = List.of("号", "码", "卡", "户", "机", "邮箱");
+    private static final List<String> OUT_OF_USE = List.of("号", "码", "卡", "户", "机", "邮箱", "已经");
+
+    /**
+     * Words of a question: a cancel word inside a question is part of what is asked ("不用了怎么关掉花呗"), unless
+     * the message opens with it as a clause of its own ("算了，怎么退货": never mind that, a new question).
+     */
+    private static final Pattern QUESTION_ZH = Pattern.compile("怎么|怎样|为什么|为啥|如何|多少|哪|什么|能不能|可不可以|是不是|[吗么]$");
+    /** Before 算了, a sum: "多算了", "怎么算了" (charged, counted), not "never mind". */
+    private static final String RECKONED = "多少错重么样";
 
     /** Whether the cancel word {@code c} found at {@code at} in {@code n} says something else there. */
-    private static boolean notACancel(String n, String c, int at) {
+    private static boolean notACancel(String n, String c, int at, boolean question) {
+        int end = at + c.length();
+        boolean ownClause = at == 0 && (end == n.length() || "，,。.!！ 吧啊".indexOf(n.charAt(end)) >= 0);
+        if (!ownClause && question) {
+            return true;
+        }
         if (at == 0) {
             return false;
         }
         String before = n.substring(0, at);
+        if (c.equals("算了")) {
+            return RECKONED.indexOf(n.charAt(at - 1)) >= 0
+                    || end < n.length() && "一钱下两几个遍次".indexOf(n.charAt(end)) >= 0; // 算了一下, 算了钱: counted
+        }
         if (c.equals("不开了")) {
             return OPEN_VERBS.indexOf(n.charAt(at - 1)) >= 0;
         }
@@ -164,7 +186,29 @@ public final class Lexicon {
     /** Anger or complaint words: the shopper should talk to a person. */
     public static boolean isComplaint(String text) {
         String n = canonical(text);
-        return COMPLAINT_ZH.stream().anyMatch(n::contains) || latin(n) && COMPLAINT_EN.matcher(n).find();
+        if (n.equals("滚")) {
+            return true;
+        }
+        for (String w : COMPLAINT_ZH) {
+            for (int at = n.indexOf(w); at >= 0; at = n.indexOf(w, at + 1)) {
+                if (!notAComplaint(n, w, at)) {
+                    return true;
+                }
+            }
+        }
+        return latin(n) && COMPLAINT_EN.matcher(n).find();
+    }
+
+    /** Whether the complaint word {@code w} found at {@code at} in {@code n} means something plain there. */
+    private static boolean notAComplaint(String n, String w, int at) {
+        if (w.equals("垃圾")) {
+            String after = n.substring(at + w.length());
+            return RUBBISH_GOODS.stream().anyMatch(after::startsWith); // 垃圾袋, 垃圾桶: goods
+        }
+        if (w.equals("妈的") && at > 0) {
+            return "我你她老".indexOf(n.charAt(at - 1)) >= 0; // 我妈的: my mother's
+        }
+        return false;
     }
 
     /** An explicit request for a person ("转人工", "human agent"): routed to a handoff whatever else matches. */

@@ -35,5 +35,26 @@ class LexiconTest {
         }
         // a later cancel in the same message still counts
         assertTrue(Lexicon.isCancel("页面打不开了，算了"));
+        // inside a question a cancel word is part of what is asked; opening the message, it still cancels
+        for (String question : List.of("不用了怎么关上花呗", "为什么借呗我不用了", "运费怎么算了两次", "你们多算了我二十块钱",
+                "我自己算了一下应该还三百", "账户手机号已经不用了",
+                "is there no need to sign for it?")) {
+            assertFalse(Lexicon.isCancel(question), question);
+        }
+        for (String cancel : List.of("算了，怎么退货？", "算了吧，我还是关掉花呗吧", "那就算了", "never mind, what are your hours?")) {
+            assertTrue(Lexicon.isCancel(cancel), cancel);
+        }
+    }
+
+    @Test
+    void complaintWordsThatNameGoodsOrFamilyAreNoComplaint() {
+        for (String complaint : List.of("太差了，我要投诉", "什么垃圾客服", "滚", "滚开", "他妈的怎么还没发货", "this is a scam",
+                "I will call my lawyer")) {
+            assertTrue(Lexicon.isComplaint(complaint), complaint);
+        }
+        for (String plain : List.of("垃圾袋有货吗", "有没有带盖的垃圾桶", "滚筒洗衣机多少钱", "滚轮坏了能换吗", "等等，这个号码是我妈的",
+                "tell me a joke about a lawyer")) {
+            assertFalse(Lexicon.isComplaint(plain), plain);
+        }
     }
 }
