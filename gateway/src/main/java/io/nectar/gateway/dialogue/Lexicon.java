@@ -214,8 +214,18 @@ public final class Lexicon {
     /** An explicit request for a person ("转人工", "human agent"): routed to a handoff whatever else matches. */
     public static boolean isHumanRequest(String text) {
         String n = canonical(text);
+        if (ABOUT_A_PERSON.matcher(n).find()) {
+            return false;
+        }
         return HUMAN_ZH.stream().anyMatch(n::contains) || n.equals("人工") || latin(n) && HUMAN_EN.matcher(n).find();
     }
+
+    /**
+     * Questions about a person rather than asks for one: whether the bot is one ("你是人工客服吗", "are you ai or a
+     * real person") and whether one is needed ("do I have to talk to someone to close an account").
+     */
+    private static final Pattern ABOUT_A_PERSON = Pattern.compile("(你|^)是(不是)?(人工|真人)"
+            + "|^(do|does|did|would|will) (i|we|you) (have|need) to (talk|speak|chat)|^are you (an? )?(ai|bot|robot|machine)\\b");
 
     /** A question about price ("这个多少钱", "how much is this one"). */
     public static boolean isPriceQuestion(String text) {

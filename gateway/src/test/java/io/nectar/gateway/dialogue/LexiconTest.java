@@ -13,12 +13,15 @@ class LexiconTest {
     void aRequestForAPersonHandsOffAQuestionAboutTheBotDoesNot() {
         for (String request : List.of("I want to talk to a human", "Can I speak to a real person?", "I want a real person",
                 "human agent please", "real person", "real person please", "connect me to an agent", "let me speak with someone",
-                "transfer me to a human", "I need a real person", "转人工", "我要人工客服", "人工")) {
+                "transfer me to a human", "I need a real person", "转人工", "我要人工客服", "人工", "找人工客服", "给我接人工服务吧",
+                "I need to talk to someone on the phone")) {
             assertTrue(Lexicon.isHumanRequest(request), request);
         }
         for (String question : List.of("are you a real person?", "am i speaking with a real person", "could you be a real person",
                 "can you act and think like a real person", "are you human?", "is this a real person or a bot",
-                "what does a human resources person do")) {
+                "what does a human resources person do", "你是人工客服吗", "是人工客服吗", "你是不是真人", "are you ai or a real person please",
+                "do i have to talk to someone to close an account or can i in the app",
+                "Do I need to speak to a representative to change my pin?")) {
             assertFalse(Lexicon.isHumanRequest(question), question);
         }
     }
