@@ -126,10 +126,13 @@ public final class Lexicon {
         if (CANCEL_ALONE.contains(n)) {
             return true;
         }
-        // the canonical form drops a trailing "?" and "呢": ask the message as written too
-        boolean question = QUESTION_ZH.matcher(n).find() || text.indexOf('?') >= 0 || text.indexOf('？') >= 0;
+        Boolean question = null; // asked only once a cancel word is found: most messages have none
         for (String c : CANCEL_ANYWHERE) {
             for (int at = n.indexOf(c); at >= 0; at = n.indexOf(c, at + 1)) {
+                if (question == null) {
+                    // the canonical form drops a trailing "?" and "呢": ask the message as written too
+                    question = QUESTION_ZH.matcher(n).find() || text.indexOf('?') >= 0 || text.indexOf('？') >= 0;
+                }
                 if (!notACancel(n, c, at, question)) {
                     return true;
                 }
@@ -164,7 +167,6 @@ public final class Lexicon {
         if (at == 0) {
             return false;
         }
-        String before = n.substring(0, at);
         if (c.equals("算了")) {
             return RECKONED.indexOf(n.charAt(at - 1)) >= 0
                     || end < n.length() && "一钱下两几个遍次".indexOf(n.charAt(end)) >= 0; // 算了一下, 算了钱: counted
@@ -173,7 +175,7 @@ public final class Lexicon {
             return OPEN_VERBS.indexOf(n.charAt(at - 1)) >= 0;
         }
         if (c.equals("不用了")) {
-            return OUT_OF_USE.stream().anyMatch(before::endsWith);
+            return OUT_OF_USE.stream().anyMatch(w -> n.startsWith(w, at - w.length()));
         }
         return false;
     }
@@ -214,10 +216,9 @@ public final class Lexicon {
     /** An explicit request for a person ("转人工", "human agent"): routed to a handoff whatever else matches. */
     public static boolean isHumanRequest(String text) {
         String n = canonical(text);
-        if (ABOUT_A_PERSON.matcher(n).find()) {
-            return false;
-        }
-        return HUMAN_ZH.stream().anyMatch(n::contains) || n.equals("人工") || latin(n) && HUMAN_EN.matcher(n).find();
+        boolean asks = HUMAN_ZH.stream().anyMatch(n::contains) || n.equals("人工") || latin(n) && HUMAN_EN.matcher(n).find();
+        // only a message that names a person is looked at again: is it about one rather than for one?
+        return asks && !ABOUT_A_PERSON.matcher(n).find();
     }
 
     /**
