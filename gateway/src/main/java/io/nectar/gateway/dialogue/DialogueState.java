@@ -48,15 +48,55 @@ public final class DialogueState {
         /** The action call to repeat after a failure of the merchant's system ({@code step = retry}). */
         public JsonObject retry;
 
+        /** As JSON, leaving out what is empty, zero or unset ({@link #fromJson} reads those as defaults). */
         JsonObject toJson() {
-            JsonObject s = new JsonObject();
-            slots.forEach(s::put);
-            JsonObject fetched = new JsonObject();
-            fetchedIn.forEach(fetched::put);
-            return new JsonObject().put("instance", instance).put("flow", flow).put("step", step).put("slots", s)
-                    .put("vars", vars.copy()).put("fetchedIn", fetched).put("validated", new JsonArray(new ArrayList<>(validated)))
-                    .put("noContext", new JsonArray(new ArrayList<>(noContext))).put("attempts", attempts)
-                    .put("confirmed", confirmed).put("retry", retry == null ? null : retry.copy());
+            JsonObject j = new JsonObject().put("instance", instance).put("flow", flow).put("step", step);
+            if (!slots.isEmpty()) {
+                JsonObject s = new JsonObject();
+                slots.forEach(s::put);
+                j.put("slots", s);
+            }
+            if (!vars.isEmpty()) {
+                j.put("vars", vars.copy());
+            }
+            if (!fetchedIn.isEmpty()) {
+                JsonObject fetched = new JsonObject();
+                fetchedIn.forEach(fetched::put);
+                j.put("fetchedIn", fetched);
+            }
+            if (!validated.isEmpty()) {
+                j.put("validated", new JsonArray(new ArrayList<>(validated)));
+            }
+            if (!noContext.isEmpty()) {
+                j.put("noContext", new JsonArray(new ArrayList<>(noContext)));
+            }
+            if (attempts != 0) {
+                j.put("attempts", attempts);
+            }
+            if (confirmed) {
+                j.put("confirmed", true);
+            }
+            if (retry != null) {
+                j.put("retry", retry.copy());
+            }
+            return j;
+        }
+
+        /** A deep copy: nothing the copy holds is shared with this frame. */
+        Frame copy() {
+            Frame f = new Frame();
+            f.instance = instance;
+            f.flow = flow;
+            f.step = step;
+            f.slots.putAll(slots);
+            f.vars = vars.copy();
+            f.fetchedIn.putAll(fetchedIn);
+            f.validated.addAll(validated);
+            f.noContext.addAll(noContext);
+            f.attempts = attempts;
+            f.confirmed = confirmed;
+            f.retry = retry == null ? null : retry.copy();
+            return f;
         }
 
         static Frame fromJson(JsonObject j) {
@@ -97,15 +137,41 @@ public final class DialogueState {
     /** Offer rules shown in this conversation, oldest first (each at most once per conversation). */
     public final List<String> offersShown = new ArrayList<>();
 
+    /**
+     * As JSON, leaving out what is empty, zero or unset ({@link #fromJson} reads those as defaults): a new
+     * conversation's state is {@code {}}, not a dozen nulls and empty containers written with every turn.
+     */
     public JsonObject toJson() {
-        JsonArray s = new JsonArray();
-        suspended.forEach(f -> s.add(f.toJson()));
-        JsonObject c = new JsonObject();
-        context.forEach(c::put);
-        return new JsonObject().put("active", active == null ? null : active.toJson()).put("suspended", s)
-                .put("context", c).put("fallbacks", fallbacks).put("offer", offer)
-                .put("handoff", handoff == null ? null : handoff.copy()).put("started", started)
-                .put("offers", new JsonArray(new ArrayList<>(offersShown)));
+        JsonObject j = new JsonObject();
+        if (active != null) {
+            j.put("active", active.toJson());
+        }
+        if (!suspended.isEmpty()) {
+            JsonArray s = new JsonArray();
+            suspended.forEach(f -> s.add(f.toJson()));
+            j.put("suspended", s);
+        }
+        if (!context.isEmpty()) {
+            JsonObject c = new JsonObject();
+            context.forEach(c::put);
+            j.put("context", c);
+        }
+        if (fallbacks != 0) {
+            j.put("fallbacks", fallbacks);
+        }
+        if (offer != null) {
+            j.put("offer", offer);
+        }
+        if (handoff != null) {
+            j.put("handoff", handoff.copy());
+        }
+        if (started != 0) {
+            j.put("started", started);
+        }
+        if (!offersShown.isEmpty()) {
+            j.put("offers", new JsonArray(new ArrayList<>(offersShown)));
+        }
+        return j;
     }
 
     public static DialogueState fromJson(JsonObject j) {
@@ -127,8 +193,18 @@ public final class DialogueState {
         return d;
     }
 
+    /** A deep copy (each turn works on one, so a failed turn leaves the conversation's state as it was). */
     public DialogueState copy() {
-        return fromJson(toJson());
+        DialogueState d = new DialogueState();
+        d.active = active == null ? null : active.copy();
+        suspended.forEach(f -> d.suspended.add(f.copy()));
+        d.context.putAll(context);
+        d.fallbacks = fallbacks;
+        d.offer = offer;
+        d.handoff = handoff == null ? null : handoff.copy();
+        d.started = started;
+        d.offersShown.addAll(offersShown);
+        return d;
     }
 
     public boolean handedOff() {
