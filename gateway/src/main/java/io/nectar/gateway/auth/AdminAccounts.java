@@ -18,6 +18,8 @@ public final class AdminAccounts {
             + "ON CONFLICT (merchant_id, username) DO UPDATE SET password_hash = EXCLUDED.password_hash";
     static final String CREATE_IF_ABSENT = "INSERT INTO console_admins (merchant_id, username, password_hash) "
             + "SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM merchants WHERE id = $1) ON CONFLICT DO NOTHING";
+    static final String DEMO_ADMIN_MISSING = "SELECT EXISTS (SELECT 1 FROM merchants WHERE id = $1) "
+            + "AND NOT EXISTS (SELECT 1 FROM console_admins WHERE merchant_id = $1 AND username = $2)";
     static final String HASH = "SELECT password_hash FROM console_admins WHERE merchant_id = $1 AND username = $2";
 
     private AdminAccounts() {
@@ -29,11 +31,16 @@ public final class AdminAccounts {
     }
 
     /**
-     * The demo store's documented admin, when the demo merchant exists and has no such admin;
-     * {@code hash} is {@link AdminPasswords#hash} of {@value #DEMO_PASSWORD}, made off the event loop.
+     * The demo store's documented admin, when the demo merchant exists and has no such admin. The password
+     * is hashed (a second of CPU, on a worker thread) only when the admin is still to be made, not at every start.
      */
-    public static Future<Void> seedDemo(SqlClient c, String hash) {
-        return c.preparedQuery(CREATE_IF_ABSENT).execute(Tuple.of(DEMO_MERCHANT, DEMO_USER, hash)).mapEmpty();
+    public static Future<Void> seedDemo(Vertx vertx, SqlClient c) {
+        return c.preparedQuery(DEMO_ADMIN_MISSING).execute(Tuple.of(DEMO_MERCHANT, DEMO_USER))
+                .compose(rows -> !rows.iterator().next().getBoolean(0)
+                ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> PasswordHashing.hash(DEMO_PASSWORD.toCharArray()), false)
+                        .compose(hash -> c.preparedQuery(CREATE_IF_ABSENT).execute(Tuple.of(DEMO_MERCHANT, DEMO_USER, hash)))
+                        .mapEmpty());
     }
 
     /** Whether {@code password} is the admin's; the hash is checked on a worker thread. */
@@ -41,13 +48,9 @@ public final class AdminAccounts {
         return c.preparedQuery(HASH).execute(Tuple.of(merchant, user)).compose(rows -> {
             String stored = rows.size() == 0 ? null : rows.iterator().next().getString("password_hash");
             // a missing user costs the same time as a wrong password
-            return vertx.executeBlocking(() -> PasswordHashing.verify(password.toCharArray(), stored != null ? stored : Dummy.HASH)
+            return vertx.executeBlocking(() -> PasswordHashing.verify(password.toCharArray(), stored != null ? stored : PasswordHashing.dummyHash())
                     && stored != null, false);
         });
     }
 
-    /** Hashed on first use, on a worker thread (hashing is slow on purpose). */
-    private static final class Dummy {
-        static final String HASH = PasswordHashing.hash("not a password of anyone".toCharArray());
-    }
 }

@@ -42,6 +42,18 @@ public final class PasswordHashing {
         return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(dk);
     }
 
+    /**
+     * A hash of nobody's password, for checking a login that does not exist against: the check then costs
+     * what a wrong password costs. Made on first use (it takes as long as any hash): call where hashing may block.
+     */
+    public static String dummyHash() {
+        return Dummy.HASH;
+    }
+
+    private static final class Dummy {
+        static final String HASH = hash("not anybody's password".toCharArray());
+    }
+
     /** Whether {@code encoded} is a hash this class can check (the format, not the password). */
     public static boolean wellFormed(String encoded) {
         return encoded != null && FORMAT.matcher(encoded).matches();

@@ -65,10 +65,9 @@ public final class PgServices implements AutoCloseable {
         }
         Database db = Database.create(vertx, config.cluster().pgUrl());
         PgServices pg = new PgServices(db);
-        String demoAdmin = io.nectar.gateway.auth.PasswordHashing.hash(io.nectar.gateway.auth.AdminAccounts.DEMO_PASSWORD.toCharArray());
         return db.migrate(CONNECT_PATIENCE_MS)
                 .compose(applied -> db.underStartupLock(conn -> bootstrap(conn, stores, demo)
-                        .compose(v -> io.nectar.gateway.auth.AdminAccounts.seedDemo(conn, demoAdmin))))
+                        .compose(v -> io.nectar.gateway.auth.AdminAccounts.seedDemo(vertx, conn))))
                 .map(v -> {
                     db.metrics(services.metrics());
                     pg.sink.metrics(services.metrics());
