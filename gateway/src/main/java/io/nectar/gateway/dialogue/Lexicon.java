@@ -204,8 +204,8 @@ public final class Lexicon {
     /** Whether the complaint word {@code w} found at {@code at} in {@code n} means something plain there. */
     private static boolean notAComplaint(String n, String w, int at) {
         if (w.equals("垃圾")) {
-            String after = n.substring(at + w.length());
-            return RUBBISH_GOODS.stream().anyMatch(after::startsWith); // 垃圾袋, 垃圾桶: goods
+            int end = at + w.length();
+            return RUBBISH_GOODS.stream().anyMatch(g -> n.startsWith(g, end)); // 垃圾袋, 垃圾桶: goods
         }
         if (w.equals("妈的") && at > 0) {
             return "我你她老".indexOf(n.charAt(at - 1)) >= 0; // 我妈的: my mother's
