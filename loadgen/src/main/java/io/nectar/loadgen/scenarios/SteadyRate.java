@@ -38,6 +38,8 @@ public final class SteadyRate implements LoadScenario {
         o.put("rate", "questions per second, all connections together (default 50)");
         o.put("users", "connections (default rate/2 rounded up: 2 questions/s each, under the gateway's 5/s limit)");
         o.put("duration", "seconds of steady load after connecting (default 30)");
+        o.put("connect-rate", "connections opened per second before and while the questions start (default 1000; "
+                + "the connections arrive evenly, not all at once)");
         o.putAll(Builtins.FEEDER_OPTIONS);
         return o;
     }
@@ -52,6 +54,11 @@ public final class SteadyRate implements LoadScenario {
         Duration duration = o.duration("duration", Duration.ofSeconds(30));
         Duration interval = Duration.ofNanos((long) (users / rate * 1e9));
         Duration timeout = o.timeout();
+        double connectRate = o.number("connect-rate", 1000);
+        if (!(connectRate > 0)) {
+            throw new IllegalArgumentException("--connect-rate must be > 0");
+        }
+        Duration ramp = Duration.ofNanos((long) (users / connectRate * 1e9));
         var steady = scenario(name())
                 .exec(Chat.connect("connect").merchant(o.merchant()).timeout(timeout))
                 .pause(Duration.ZERO, interval)
@@ -61,7 +68,11 @@ public final class SteadyRate implements LoadScenario {
                         .exec(Chat.send("ask", "#{text}").check(Checks.type("reply")).timeout(timeout)))
                 .exec(Chat.awaitReplies())
                 .exec(Chat.close());
-        return Simulation.setUp(steady.injectOpen(OpenInjection.atOnceUsers(users)))
-                .maxDuration(duration.plus(timeout).plus(Duration.ofSeconds(10)));
+        // Connections arrive evenly over users / connect-rate seconds, each starting its paced questions
+        // once connected: all at one instant would measure the generator's own queue of connects (1,200
+        // at once kept its event loop 100-150 ms behind schedule against the bare echo server).
+        OpenInjection arrivals = ramp.isZero() ? OpenInjection.atOnceUsers(users) : OpenInjection.rampUsers(users).during(ramp);
+        return Simulation.setUp(steady.injectOpen(arrivals))
+                .maxDuration(ramp.plus(duration).plus(timeout).plus(Duration.ofSeconds(10)));
     }
 }

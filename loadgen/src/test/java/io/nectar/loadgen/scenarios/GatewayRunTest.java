@@ -95,4 +95,17 @@ class GatewayRunTest {
         long requests = s.getLong("requests");
         assertTrue(requests >= 10 && requests <= 4 * (2 / 0.4 + 1), "10/s for 2 s over 4 connections: " + requests);
     }
+
+    @Test
+    void steadyRateOpensItsConnectionsAtTheConnectRate() throws Exception {
+        // 6 connections at 3 a second: the last arrives 5/3 s after the first and then asks for 1 s, so the
+        // run lasts at least 2.6 s (all at once it took about 1 s); every connection asks its questions
+        JsonObject s = run("steady-ramp.json", "steady-rate", "--rate", "12", "--users", "6", "--duration", "1", "--connect-rate", "3");
+        assertEquals(0, s.getLong("errors"), s.encodePrettily());
+        assertEquals(6, s.getJsonObject("connects").getLong("ok"));
+        assertTrue(s.getDouble("duration_s") >= 2.6, "connections spread over 5/3 s: " + s.getDouble("duration_s"));
+        assertTrue(s.getLong("connections_peak") <= 6);
+        long requests = s.getLong("requests");
+        assertTrue(requests >= 6 && requests <= 6 * (1 / 0.5 + 1), "2/s for 1 s on each of 6 connections: " + requests);
+    }
 }
