@@ -15,7 +15,7 @@ public final class MemoryTtlStore implements TtlStore {
     private record Entry(JsonObject value, AtomicLong count, long expiresAtNanos) {
     }
 
-    private final Cache<String, Entry> entries = Caffeine.newBuilder().maximumSize(200_000)
+    private final Cache<String, Entry> entries = Caffeine.newBuilder().maximumSize(200_000).executor(Runnable::run)
             .expireAfter(new Expiry<String, Entry>() {
                 @Override
                 public long expireAfterCreate(String k, Entry e, long now) {

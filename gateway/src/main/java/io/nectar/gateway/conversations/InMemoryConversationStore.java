@@ -62,12 +62,14 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     InMemoryConversationStore(long maxConversations, Duration timeToLive, int windowMessages, TranscriptSink sink,
                               LongSupplier clock) {
-        this.records = Caffeine.newBuilder().maximumSize(maxConversations).expireAfterAccess(timeToLive).build();
+        this.records = Caffeine.newBuilder().maximumSize(maxConversations).expireAfterAccess(timeToLive)
+                .executor(Runnable::run).build();
         this.windowMessages = windowMessages;
         this.answeredIds = Math.max(16, windowMessages);
         this.sink = sink;
         this.clock = clock;
-        this.shoppers = Caffeine.newBuilder().maximumSize(maxConversations).expireAfterWrite(timeToLive).build();
+        this.shoppers = Caffeine.newBuilder().maximumSize(maxConversations).expireAfterWrite(timeToLive)
+                .executor(Runnable::run).build();
     }
 
     @Override

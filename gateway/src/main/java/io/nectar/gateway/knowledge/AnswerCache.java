@@ -42,7 +42,7 @@ final class AnswerCache {
 
     /** @param maximumSize questions remembered across all merchants; 0 turns the cache off */
     AnswerCache(int maximumSize) {
-        this.cache = maximumSize <= 0 ? null : Caffeine.newBuilder().maximumSize(maximumSize).build();
+        this.cache = maximumSize <= 0 ? null : Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     }
 
     /**

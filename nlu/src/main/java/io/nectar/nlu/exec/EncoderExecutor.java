@@ -97,7 +97,8 @@ public final class EncoderExecutor implements AutoCloseable {
         }
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        this.cache = options.cacheSize() > 0 ? Caffeine.newBuilder().maximumSize(options.cacheSize()).buildAsync() : null;
+        this.cache = options.cacheSize() > 0 ? Caffeine.newBuilder().maximumSize(options.cacheSize())
+                .executor(Runnable::run).buildAsync() : null;
         for (int i = 0; i < options.workers(); i++) {
             Thread t = new Thread(this::workLoop, "nlu-encoder-" + i);
             t.setDaemon(true);
