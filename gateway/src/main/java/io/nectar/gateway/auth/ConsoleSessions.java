@@ -29,7 +29,8 @@ public final class ConsoleSessions {
 
     private final Database db;
     private final Clock clock;
-    private final Cache<String, String> cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, String> cache = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofSeconds(10)).executor(Runnable::run).build();
 
     public ConsoleSessions(Database db, Clock clock) {
         this.db = db;

@@ -24,7 +24,8 @@ public interface DailyCounter {
     Future<Void> decrement(String key);
 
     static DailyCounter memory() {
-        Cache<String, AtomicLong> counts = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofHours(26)).build();
+        Cache<String, AtomicLong> counts = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofHours(26))
+                .executor(Runnable::run).build();
         return new DailyCounter() {
             @Override
             public Future<Long> increment(String key) {
