@@ -1,11 +1,11 @@
 package io.nectar.gateway.workbench;
 
+import io.nectar.gateway.redis.Subscription;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
@@ -32,29 +32,31 @@ public final class RedisBus implements WorkbenchBus {
 
     private final Vertx vertx;
     private final Redis publisher;
-    private final Redis subscriber;
     private final String channel;
     private final String online;
     private final boolean sharded;
     private final long timeoutMillis;
+    private final Subscription subscription;
     private volatile Receiver receiver;
     private volatile Supplier<Set<String>> local = Set::of;
     private volatile Set<String> everywhere = Set.of();
-    private volatile RedisConnection connection;
-    private volatile boolean closed;
-    private volatile boolean subscribed;
-    private long backoff = 100;
-    private boolean first = true;
     private long timer = -1;
 
     public RedisBus(Vertx vertx, Redis publisher, Redis subscriber, String keyPrefix, boolean sharded, long timeoutMillis) {
         this.vertx = vertx;
         this.publisher = publisher;
-        this.subscriber = subscriber;
         this.channel = keyPrefix + "{wb}:events";
         this.online = keyPrefix + "{wb}:online";
         this.sharded = sharded;
         this.timeoutMillis = timeoutMillis;
+        // after a new subscription the workbenches reload: events sent meanwhile are gone
+        this.subscription = new Subscription(vertx, subscriber, channel, sharded, timeoutMillis, "workbench channel",
+                this::onMessage, () -> {
+                    Receiver rc = receiver;
+                    if (rc != null) {
+                        rc.resync();
+                    }
+                });
     }
 
     @Override
@@ -62,11 +64,11 @@ public final class RedisBus implements WorkbenchBus {
         this.receiver = r;
         this.local = watched;
         timer = vertx.setPeriodic(1, RENEW_MILLIS, id -> renew());
-        return subscribe().recover(t -> Future.succeededFuture()); // retried in the background
+        return subscription.start().recover(t -> Future.succeededFuture()); // retried in the background
     }
 
     public boolean subscribed() {
-        return subscribed;
+        return subscription.subscribed();
     }
 
     @Override
@@ -116,89 +118,24 @@ public final class RedisBus implements WorkbenchBus {
         }).onFailure(t -> log.debug("workbench online set: {}", t.toString()));
     }
 
-    private Future<Void> subscribe() {
-        return subscriber.connect().compose(conn -> {
-            connection = conn;
-            conn.handler(this::onMessage);
-            conn.exceptionHandler(t -> log.debug("workbench channel: {}", t.toString()));
-            conn.endHandler(v -> lost());
-            return conn.send(Request.cmd(sharded ? Command.SSUBSCRIBE : Command.SUBSCRIBE).arg(channel))
-                    .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                    .onFailure(t -> conn.close())
-                    .<Void>mapEmpty();
-        }).onSuccess(v -> {
-            subscribed = true;
-            backoff = 100;
-            if (!first && receiver != null) {
-                log.info("workbench channel subscribed again; workbenches reload");
-                receiver.resync();
-            }
-            first = false;
-        }).onFailure(t -> {
-            log.warn("workbench channel: cannot subscribe ({}); retrying in {} ms", t.toString(), backoff);
-            retry();
-        });
-    }
-
-    private void onMessage(Response r) {
-        if (r == null || r.size() < 3) {
+    private void onMessage(JsonObject m) {
+        if (m.getBoolean("online", false)) {
+            Set<String> all = new HashSet<>(everywhere);
+            all.add(m.getString("m"));
+            everywhere = all;
             return;
         }
-        String kind = r.get(0).toString();
-        if ("message".equals(kind) || "smessage".equals(kind)) {
-            try {
-                JsonObject m = new JsonObject(r.get(2).toString());
-                if (m.getBoolean("online", false)) {
-                    Set<String> all = new HashSet<>(everywhere);
-                    all.add(m.getString("m"));
-                    everywhere = all;
-                    return;
-                }
-                Receiver rc = receiver;
-                if (rc != null) {
-                    rc.receive(m.getString("m"), m.getString("to"), m.getJsonObject("e"));
-                }
-            } catch (RuntimeException e) {
-                log.warn("workbench channel: bad message: {}", e.toString());
-            }
-        } else if ("sunsubscribe".equals(kind) && !closed) {
-            lost();
+        Receiver rc = receiver;
+        if (rc != null) {
+            rc.receive(m.getString("m"), m.getString("to"), m.getJsonObject("e"));
         }
-    }
-
-    private void lost() {
-        if (closed || !subscribed) {
-            return;
-        }
-        subscribed = false;
-        RedisConnection c = connection;
-        connection = null;
-        if (c != null) {
-            c.close();
-        }
-        log.warn("workbench channel lost its subscription; resubscribing");
-        retry();
-    }
-
-    private void retry() {
-        if (closed) {
-            return;
-        }
-        long delay = backoff;
-        backoff = Math.min(backoff * 2, 5_000);
-        vertx.setTimer(delay, id -> subscribe());
     }
 
     @Override
     public Future<Void> close() {
-        closed = true;
-        subscribed = false;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        RedisConnection c = connection;
-        connection = null;
-        Future<Void> f = c == null ? Future.succeededFuture() : c.close();
-        return f.eventually(subscriber::close);
+        return subscription.close();
     }
 }
