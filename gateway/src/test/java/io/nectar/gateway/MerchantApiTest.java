@@ -132,6 +132,17 @@ class MerchantApiTest {
     }
 
     @Test
+    void ordersAndRemindersSayTheyNeedPostgreSqlOnANodeWithout() throws Exception {
+        // this node keeps everything in memory: the order endpoints answer 503 with the reason, after the key
+        assertEquals(401, http.call(HttpMethod.POST, port(), "/api/merchant/order-events", null, "{}").status());
+        assertEquals(403, http.call(HttpMethod.GET, port(), "/api/merchant/reminders", "not-a-key", null).status());
+        assertError(503, "order events need PostgreSQL", http.call(HttpMethod.POST, port(), "/api/merchant/order-events", DEMO_KEY,
+                "{\"type\":\"order_created\",\"orderId\":\"A1\"}"));
+        assertError(503, "reminders need PostgreSQL", http.call(HttpMethod.GET, port(), "/api/merchant/reminders", DEMO_KEY, null));
+        assertError(503, "reminders need PostgreSQL", http.call(HttpMethod.POST, port(), "/api/merchant/reminders/A1/stop", TEA_KEY, ""));
+    }
+
+    @Test
     void anFaqEntryIsAnsweredAsSoonAsItIsPutAndNeverOnceItIsDeleted() throws Exception {
         try (ChatTestClient before = ChatTestClient.open(client, port(), "merchant=tea-house")) {
             JsonObject r0 = before.ask("q0", "Can I bring my dog inside?");

@@ -133,16 +133,31 @@ public final class OrderEventsApi {
         throw new IllegalArgumentException("'" + field + "' must be an ISO-8601 time with an offset (2026-11-11T20:15:00+08:00) or epoch ms");
     }
 
-    private void event(RoutingContext ctx) {
+    /** Who is calling and the node's PostgreSQL. */
+    private record Caller(String merchant, PgServices pg) {
+    }
+
+    /** The signed-in merchant and PostgreSQL, or null once the request is answered (401, or 503 without PostgreSQL). */
+    private Caller caller(RoutingContext ctx, String what) {
         String merchant = auth.authenticate(ctx);
         if (merchant == null) {
-            return;
+            return null;
         }
         PgServices pg = services.pg();
         if (pg == null) {
-            error(ctx, 503, "order events need PostgreSQL (start the gateway with --pg)");
+            error(ctx, 503, what + " need PostgreSQL (start the gateway with --pg)");
+            return null;
+        }
+        return new Caller(merchant, pg);
+    }
+
+    private void event(RoutingContext ctx) {
+        Caller c = caller(ctx, "order events");
+        if (c == null) {
             return;
         }
+        String merchant = c.merchant();
+        PgServices pg = c.pg();
         OrderEvent e;
         try {
             Object parsed = ctx.body().length() == 0 ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
@@ -216,15 +231,12 @@ public final class OrderEventsApi {
     }
 
     private void list(RoutingContext ctx) {
-        String merchant = auth.authenticate(ctx);
-        if (merchant == null) {
+        Caller c = caller(ctx, "reminders");
+        if (c == null) {
             return;
         }
-        PgServices pg = services.pg();
-        if (pg == null) {
-            error(ctx, 503, "reminders need PostgreSQL (start the gateway with --pg)");
-            return;
-        }
+        String merchant = c.merchant();
+        PgServices pg = c.pg();
         boolean all = "all".equals(ctx.request().getParam("status"));
         pg.database().pool().preparedQuery(LIST).execute(Tuple.of(merchant, all)).onComplete(ar -> {
             if (ar.failed()) {
@@ -245,15 +257,12 @@ public final class OrderEventsApi {
     }
 
     private void stop(RoutingContext ctx) {
-        String merchant = auth.authenticate(ctx);
-        if (merchant == null) {
+        Caller c = caller(ctx, "reminders");
+        if (c == null) {
             return;
         }
-        PgServices pg = services.pg();
-        if (pg == null) {
-            error(ctx, 503, "reminders need PostgreSQL (start the gateway with --pg)");
-            return;
-        }
+        String merchant = c.merchant();
+        PgServices pg = c.pg();
         String order = ctx.pathParam("orderId");
         pg.database().pool().preparedQuery(STOP).execute(Tuple.of(merchant, order)).onComplete(ar -> {
             if (ar.failed()) {
