@@ -76,6 +76,7 @@ public final class Gateway {
         this.shared = shared;
         this.overrides = overrides;
         this.port = port;
+        closeables.add(services.metrics());
     }
 
     /**
@@ -175,6 +176,7 @@ public final class Gateway {
                     if (shared != null) {
                         shared.stop();
                     }
+                    metrics.close();
                     vertx.close();
                 });
     }

@@ -5,6 +5,13 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nectar.gateway.error.ErrorCode;
@@ -22,9 +29,11 @@ import java.util.function.Supplier;
 /**
  * The gateway's operational metrics, exported in Prometheus text format at {@code /metrics}. Meters are
  * node-wide, never tagged by merchant: merchant ids are unbounded and one merchant must not see another's
- * numbers here. Any thread.
+ * numbers here. Beside the gateway's own meters, the process's and the JVM's: CPU, heap and its pools,
+ * collections and their pauses, threads, open files against the limit, uptime (Micrometer's binders).
+ * Any thread.
  */
-public final class GatewayMetrics {
+public final class GatewayMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicLong connectionsOpen = new AtomicLong();
@@ -38,6 +47,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> actions = new ConcurrentHashMap<>();
     private final Map<String, Timer> actionLatency = new ConcurrentHashMap<>();
     private final Map<String, Counter> handoffs = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Sources of {@link #counter}s, held here: a function counter only keeps a weak reference. */
     private final List<Supplier<Number>> counted = new CopyOnWriteArrayList<>();
 
@@ -50,6 +60,13 @@ public final class GatewayMetrics {
                 .description("Shopper messages kept for the agent who owns the conversation (the bot did not answer)").register(registry);
         messagesShed = Counter.builder("nectar_messages_shed_total")
                 .description("Shopper messages answered 'overloaded' unread: they waited past --max-queue-wait-ms").register(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        gc.bindTo(registry);
         for (ErrorCode c : ErrorCode.values()) {
             errors.put(c, Counter.builder("nectar_errors_total").tag("code", c.code())
                     .description("Error frames sent, by code").register(registry));
@@ -145,5 +162,11 @@ public final class GatewayMetrics {
 
     public String scrape() {
         return registry.scrape();
+    }
+
+    /** Stops listening for the JVM's collections (a gateway stopped inside a longer-lived JVM). */
+    @Override
+    public void close() {
+        gc.close();
     }
 }
