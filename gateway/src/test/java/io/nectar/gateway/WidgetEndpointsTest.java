@@ -266,4 +266,19 @@ class WidgetEndpointsTest {
         assertFalse(q.isEmpty());
         return q.stream().map(o -> ((JsonObject) o).getString("label")).toList();
     }
+
+    @Test
+    void aClientOfferingHttp2InClearTextIsAnsweredOverHttp11() throws Exception {
+        // Java's HttpClient prefers HTTP/2 and asks to upgrade (Upgrade: h2c); the node answers in HTTP/1.1,
+        // whole, every time (the upgraded stream hung once on a large /metrics reply)
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        assertEquals(java.net.http.HttpClient.Version.HTTP_2, client.version());
+        for (int i = 0; i < 3; i++) {
+            var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"))
+                    .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals(java.net.http.HttpClient.Version.HTTP_1_1, r.version());
+            assertTrue(r.body().contains("nectar_connections_open ") && r.body().contains("process_cpu_usage "), "the whole reply");
+        }
+    }
 }

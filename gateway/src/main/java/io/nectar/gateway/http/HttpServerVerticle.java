@@ -74,6 +74,10 @@ public final class HttpServerVerticle extends VerticleBase {
                 // of 1,024 the overflow waits out SYN retransmits (1, 3, 7 s...). The kernel caps this
                 // at net.core.somaxconn (docs/capacity.md)
                 .setAcceptBacklog(ACCEPT_BACKLOG)
+                // HTTP/1.1 only in clear text: a client that offers to upgrade to HTTP/2 (Java's HttpClient,
+                // curl --http2) stays on HTTP/1.1. The upgraded stream hung once on a large /metrics reply
+                // (docs/decisions.md 121); HTTP/2 belongs to the TLS terminator in front of the nodes
+                .setHttp2ClearTextEnabled(false)
                 .setTcpNoDelay(true);
         ChatUpgrade chat = new ChatUpgrade(services, CHAT_PATH);
         server = vertx.createHttpServer(options).requestHandler(req -> {
