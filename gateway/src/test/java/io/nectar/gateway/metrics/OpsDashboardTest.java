@@ -27,17 +27,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The operators' dashboard ({@code ops/dashboards/nectar-node.json}) charts only what a node exports: every
- * metric its queries name is on the {@code /metrics} of a real node on Redis and PostgreSQL that has
- * answered a question and handed a shopper to a person. A meter renamed in the code fails here.
+ * The operators' dashboard ({@code ops/dashboards/nectar-node.json}) and alerting rules
+ * ({@code ops/prometheus/nectar-alerts.yml}) use only what a node exports: every metric their queries name
+ * is on the {@code /metrics} of a real node on Redis and PostgreSQL that has answered a question and handed
+ * a shopper to a person. A meter renamed in the code fails here.
  */
 class OpsDashboardTest {
 
     static final Path DASHBOARD = Path.of("..", "ops", "dashboards", "nectar-node.json");
+    static final Path ALERTS = Path.of("..", "ops", "prometheus", "nectar-alerts.yml");
+    static final Pattern ALERT_EXPR = Pattern.compile("(?m)^\\s+expr:\\s*(.+)$");
     static final Pattern METRIC = Pattern.compile("\\b((?:nectar|process|jvm|system)_[a-z_]+)");
 
     @Test
-    void everyMetricTheDashboardQueriesIsExportedByANode() throws Exception {
+    void everyMetricTheDashboardAndTheAlertsQueryIsExportedByANode() throws Exception {
         JsonObject dashboard = new JsonObject(Files.readString(DASHBOARD));
         Set<String> queried = new TreeSet<>();
         int queries = 0;
@@ -52,6 +55,16 @@ class OpsDashboardTest {
             }
         }
         assertTrue(queries >= 20 && queried.size() >= 30, "the dashboard's queries: " + queried);
+        int alerts = 0;
+        Matcher rules = ALERT_EXPR.matcher(Files.readString(ALERTS));
+        while (rules.find()) {
+            alerts++;
+            Matcher m = METRIC.matcher(rules.group(1));
+            while (m.find()) {
+                queried.add(m.group(1));
+            }
+        }
+        assertTrue(alerts >= 8, "the alerting rules' expressions: " + alerts);
 
         Vertx vertx = Vertx.vertx();
         ClusterConfig cluster = ClusterConfig.embedded().withNodeId("dash")
@@ -75,7 +88,7 @@ class OpsDashboardTest {
             }
             Set<String> missing = new TreeSet<>(queried);
             missing.removeAll(exported);
-            assertTrue(missing.isEmpty(), "queried by the dashboard but not exported: " + missing);
+            assertTrue(missing.isEmpty(), "queried by the dashboard or an alert but not exported: " + missing);
         } finally {
             g.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
