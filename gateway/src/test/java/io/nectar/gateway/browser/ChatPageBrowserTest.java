@@ -3,6 +3,7 @@ package io.nectar.gateway.browser;
 import io.nectar.gateway.Gateway;
 import io.nectar.gateway.GatewayConfig;
 import io.nectar.gateway.conversations.InMemoryConversationStore;
+import io.nectar.gateway.support.DroppingProxy;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

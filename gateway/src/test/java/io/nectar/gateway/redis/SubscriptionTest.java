@@ -1,13 +1,11 @@
 package io.nectar.gateway.redis;
 
 import io.nectar.gateway.cluster.ClusterConfig;
+import io.nectar.gateway.support.DroppingProxy;
 import io.nectar.gateway.support.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -56,25 +54,11 @@ class SubscriptionTest {
 
     @Test
     void aLostConnectionIsSubscribedAgainAndTheOwnerToldToCatchUp() throws Exception {
-        URI redisUri = URI.create(TestServers.redisUrl());
         // the subscriber reaches Redis through a proxy the test can cut, as a network or a failover would
-        List<NetSocket> proxied = new CopyOnWriteArrayList<>();
-        NetClient toRedis = vertx.createNetClient();
-        NetServer proxy = vertx.createNetServer().connectHandler(in -> {
-            in.pause();
-            toRedis.connect(redisUri.getPort(), redisUri.getHost()).onSuccess(out -> {
-                proxied.add(in);
-                in.handler(out::write);
-                out.handler(in::write);
-                in.closeHandler(v -> out.close());
-                out.closeHandler(v -> in.close());
-                in.resume();
-            }).onFailure(t -> in.close());
-        });
-        await(proxy.listen(0, "127.0.0.1"));
+        DroppingProxy proxy = new DroppingProxy(vertx, URI.create(TestServers.redisUrl()).getPort());
         Redis publisher = RedisClients.create(vertx, ClusterConfig.RedisEndpoints.standalone(TestServers.redisUrl()), 2);
         Redis subscriber = RedisClients.create(vertx,
-                ClusterConfig.RedisEndpoints.standalone("redis://127.0.0.1:" + proxy.actualPort()), 1);
+                ClusterConfig.RedisEndpoints.standalone("redis://127.0.0.1:" + proxy.port()), 1);
         String channel = "test:sub:" + UUID.randomUUID();
         List<JsonObject> received = new CopyOnWriteArrayList<>();
         AtomicInteger resubscribed = new AtomicInteger();
@@ -89,7 +73,7 @@ class SubscriptionTest {
             assertEquals(1, received.get(0).getInteger("n"), "a payload that is not JSON is dropped, the next one delivered");
             assertEquals(0, resubscribed.get(), "the first subscription is not a resubscription");
 
-            proxied.forEach(NetSocket::close);
+            proxy.dropAll();
             waitUntil(() -> resubscribed.get() == 1, "the subscription is made again");
             assertTrue(s.subscribed());
             publish(publisher, channel, false, new JsonObject().put("n", 2).encode());
@@ -99,8 +83,7 @@ class SubscriptionTest {
             await(s.close());
             assertFalse(s.subscribed());
             publisher.close();
-            await(proxy.close());
-            await(toRedis.close());
+            proxy.close();
         }
     }
 

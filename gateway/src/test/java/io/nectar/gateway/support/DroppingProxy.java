@@ -1,4 +1,4 @@
-package io.nectar.gateway.browser;
+package io.nectar.gateway.support;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -9,13 +9,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** A TCP proxy in front of the gateway that can cut every open connection, like a network drop. */
-final class DroppingProxy implements AutoCloseable {
+/** A TCP proxy in front of a server (the gateway, Redis) that can cut every open connection, like a network drop. */
+public final class DroppingProxy implements AutoCloseable {
 
     private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
     private final NetServer server;
 
-    DroppingProxy(Vertx vertx, int targetPort) throws Exception {
+    public DroppingProxy(Vertx vertx, int targetPort) throws Exception {
         NetClient client = vertx.createNetClient();
         server = vertx.createNetServer().connectHandler(in -> {
             in.pause();
@@ -32,12 +32,12 @@ final class DroppingProxy implements AutoCloseable {
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    int port() {
+    public int port() {
         return server.actualPort();
     }
 
     /** Closes every proxied connection at once; new connections are still accepted. */
-    void dropAll() {
+    public void dropAll() {
         sockets.forEach(NetSocket::close);
         sockets.clear();
     }
