@@ -103,10 +103,11 @@ class ConsoleBrowserTest {
     @Test
     void signInEditAnswerLearnFromMissesAndSeeTheNumbers() throws Exception {
         // shoppers on node 1: questions the bot cannot answer (each its own conversation), and a complaint with markup in it
-        List<String> candidates = List.of("Is the packaging recyclable?", "are your shoe boxes recyclable", "Do you recycle old shoes?",
-                "Can I pay in bitcoin?", "can my dog wear your shoes", "Do you sell gift cards?",
-                "is your packaging plastic free?", "do you use recycled packaging", "who won the football match yesterday?",
-                "can you recommend a restaurant nearby?");
+        // most of these are well below the demo store's answer threshold (0.1 to 0.4 under it here: a machine's ONNX
+        // kernels move a score by a few hundredths, so none is chosen on the line), two are answered
+        List<String> candidates = List.of("Is the packaging recyclable?", "is the packaging compostable?", "is the packaging plastic free?",
+                "is the packaging eco friendly?", "Can I pay in bitcoin?", "are your shoe boxes recyclable",
+                "who won the football match yesterday?", "what is the capital of France?");
         List<String> missed = new ArrayList<>();
         for (String q : candidates) {
             try (ChatTestClient c = ChatTestClient.open(client, nodes.get(1).port(), "merchant=demo&lang=en")) {
