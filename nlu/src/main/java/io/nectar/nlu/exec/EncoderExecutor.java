@@ -28,6 +28,13 @@ import java.util.concurrent.atomic.LongAdder;
  * as ONNX runs of sentences of about the same length (padding costs as much as text). The queue is
  * bounded: when it is full {@link #encode} fails at once with {@link NluException.Code#OVERLOADED}.
  * <p>
+ * The bundled encoders are int8 models that quantise each layer's input with one scale for the whole ONNX
+ * run, so a sentence's vector depends a little on what it ran beside (dot 0.97–0.99 against running alone).
+ * A shopper's question accepts that for throughput; a build must not: {@link #encodeAllBlocking} cuts its
+ * texts into runs fixed by the texts alone (sorted by length, {@link #BUILD_RUN} at most) and never lets
+ * another request join one, so the same store gives the same vectors, head and answers on every start
+ * (docs/decisions.md 122).
+ * <p>
  * Shoppers ask the same few questions thousands of times, so results are cached by encoder and
  * normalised text (bounded, least-recently-used); concurrent requests for the same text share one run.
  * Returned vectors are shared: callers must not modify them. {@link #encode} may be called from any thread;
@@ -72,12 +79,34 @@ public final class EncoderExecutor implements AutoCloseable {
         }
     }
 
-    private record Request(String encoder, String text, CompletableFuture<float[]> result) {
+    /**
+     * Most sentences in one of a build's runs. A constant, not {@link Options#maxBatchSize}: a store's head
+     * trained at start-up and retrained in the background (another executor's options) gets the same vectors.
+     */
+    public static final int BUILD_RUN = 16;
+
+    /** What waits in the queue: one shopper's text, or a build's run that is encoded as it is. */
+    private sealed interface Job permits Request, BuildRun {
+        void fail(NluException e);
+    }
+
+    private record Request(String encoder, String text, CompletableFuture<float[]> result) implements Job {
+        @Override
+        public void fail(NluException e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private record BuildRun(String encoder, List<Request> requests) implements Job {
+        @Override
+        public void fail(NluException e) {
+            requests.forEach(r -> r.fail(e));
+        }
     }
 
     private final Map<String, SentenceEncoder> encoders;
     private final Options options;
-    private final BlockingQueue<Request> queue;
+    private final BlockingQueue<Job> queue;
     private final AsyncCache<String, float[]> cache;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
@@ -149,30 +178,64 @@ public final class EncoderExecutor implements AutoCloseable {
     }
 
     /**
-     * Encodes many texts (an index build, say) with the named encoder, in batches, as one future; the
-     * texts go through the same bounded queue, so a large build waits for space instead of failing.
-     * Blocking: call it from a start-up or worker thread, never from an event loop.
+     * Encodes many texts (an index build, a head's training phrasings) with the named encoder. The runs are
+     * fixed by the texts alone ({@link #buildRuns}) and no other request joins them, so the vectors are the
+     * same on every call (see the class comment). The runs go through the same bounded queue, so a large
+     * build waits for space instead of failing. Blocking: call it from a start-up or worker thread, never
+     * from an event loop.
      */
     public List<float[]> encodeAllBlocking(String encoder, List<String> texts) {
-        List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
+        if (!encoders.containsKey(encoder)) {
+            throw new NluException(NluException.Code.BAD_REQUEST, "no encoder named " + encoder);
+        }
+        List<Request> requests = new ArrayList<>(texts.size());
         for (String text : texts) {
-            if (!encoders.containsKey(encoder)) {
-                throw new NluException(NluException.Code.BAD_REQUEST, "no encoder named " + encoder);
-            }
-            CompletableFuture<float[]> f = new CompletableFuture<>();
+            requests.add(new Request(encoder, TextNormalizer.normalize(text), new CompletableFuture<>()));
+        }
+        for (List<Request> run : buildRuns(requests)) {
             try {
-                queue.put(new Request(encoder, TextNormalizer.normalize(text), f));
+                queue.put(new BuildRun(encoder, run));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new NluException(NluException.Code.CLOSED, "interrupted");
             }
-            futures.add(f);
+        }
+        if (closed) {
+            // closed while queueing: runs put after close() drained the queue would wait for ever
+            drainQueue();
         }
         List<float[]> out = new ArrayList<>(texts.size());
-        for (CompletableFuture<float[]> f : futures) {
-            out.add(f.join());
+        for (Request r : requests) {
+            out.add(r.result().join());
         }
         return out;
+    }
+
+    /**
+     * A build's texts cut into runs: sorted by length (then text, so equal lengths fall the same way every
+     * time), a new run where a text is much longer than its run's first (padding costs as much as text) or
+     * the run has {@link #BUILD_RUN} texts.
+     */
+    static List<List<Request>> buildRuns(List<Request> requests) {
+        List<Request> sorted = new ArrayList<>(requests);
+        sorted.sort(Comparator.comparingInt((Request r) -> r.text().length()).thenComparing(Request::text));
+        List<List<Request>> runs = new ArrayList<>();
+        int from = 0;
+        while (from < sorted.size()) {
+            int to = Math.min(sorted.size(), from + BUILD_RUN);
+            int end = from + 1;
+            while (end < to && similarLength(sorted.get(from), sorted.get(end))) {
+                end++;
+            }
+            runs.add(sorted.subList(from, end));
+            from = end;
+        }
+        return runs;
+    }
+
+    /** Whether {@code next} may share an ONNX run with {@code first}, the run's shortest. */
+    private static boolean similarLength(Request first, Request next) {
+        return next.text().length() <= first.text().length() * 5 / 4 + 4;
     }
 
     /** Queues one text; throws {@link NluException.Code#OVERLOADED} at once when the queue is full. */
@@ -191,31 +254,49 @@ public final class EncoderExecutor implements AutoCloseable {
             for (SentenceEncoder e : encoders.values()) {
                 sessions.put(e.name(), e.newSession());
             }
+            List<Job> taken = new ArrayList<>(options.maxBatchSize());
             List<Request> batch = new ArrayList<>(options.maxBatchSize());
+            List<BuildRun> builds = new ArrayList<>();
             while (!closed) {
-                Request first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Job first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, options.maxBatchSize() - 1);
-                if (batch.size() > 1 && batch.size() < options.maxBatchSize() && options.maxWaitMicros() > 0) {
-                    long deadline = System.nanoTime() + options.maxWaitMicros() * 1000;
-                    while (batch.size() < options.maxBatchSize()) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            break;
+                taken.add(first);
+                if (first instanceof Request) {
+                    queue.drainTo(taken, options.maxBatchSize() - 1);
+                    if (taken.size() > 1 && taken.size() < options.maxBatchSize() && options.maxWaitMicros() > 0) {
+                        long deadline = System.nanoTime() + options.maxWaitMicros() * 1000;
+                        while (taken.size() < options.maxBatchSize()) {
+                            long left = deadline - System.nanoTime();
+                            if (left <= 0) {
+                                break;
+                            }
+                            Job more = queue.poll(left, TimeUnit.NANOSECONDS);
+                            if (more == null) {
+                                break;
+                            }
+                            taken.add(more);
+                            queue.drainTo(taken, options.maxBatchSize() - taken.size());
                         }
-                        Request more = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (more == null) {
-                            break;
-                        }
-                        batch.add(more);
-                        queue.drainTo(batch, options.maxBatchSize() - batch.size());
                     }
                 }
-                run(sessions, batch);
+                for (Job j : taken) {
+                    if (j instanceof Request r) {
+                        batch.add(r);
+                    } else {
+                        builds.add((BuildRun) j);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    run(sessions, batch);
+                }
+                for (BuildRun b : builds) {
+                    runChunk(sessions.get(b.encoder()), b.requests());
+                }
+                taken.clear();
                 batch.clear();
+                builds.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -274,7 +355,7 @@ public final class EncoderExecutor implements AutoCloseable {
         }
     }
 
-    /** Requests waiting for a worker right now. */
+    /** Jobs waiting for a worker right now: shoppers' texts, and builds' runs counted once each. */
     public int queueDepth() {
         return queue.size();
     }
@@ -308,9 +389,13 @@ public final class EncoderExecutor implements AutoCloseable {
                 break;
             }
         }
-        Request r;
-        while ((r = queue.poll()) != null) {
-            r.result().completeExceptionally(new NluException(NluException.Code.CLOSED, "encoder executor is closed"));
+        drainQueue();
+    }
+
+    private void drainQueue() {
+        Job j;
+        while ((j = queue.poll()) != null) {
+            j.fail(new NluException(NluException.Code.CLOSED, "encoder executor is closed"));
         }
     }
 }

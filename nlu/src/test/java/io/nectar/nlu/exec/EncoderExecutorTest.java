@@ -15,7 +15,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -97,6 +99,52 @@ class EncoderExecutorTest {
             EncoderExecutor.Stats stats = ex.stats();
             assertEquals(200, stats.encoded());
             assertTrue(stats.meanBatchSize() > 1.0, "concurrent requests were coalesced: mean batch " + stats.meanBatchSize());
+        }
+    }
+
+    @Test
+    void aBuildGetsTheSameVectorsWhateverRunsBesideIt() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            texts.add(i % 4 == 0 ? "ok " + i : i % 4 == 1 ? "where is my parcel number " + i
+                    : i % 4 == 2 ? "I ordered two pairs of running shoes last week and only one arrived, order " + i : "refund " + i + " please");
+        }
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(2, 4096, 32, 2000, 0))) {
+            List<float[]> quiet = ex.encodeAllBlocking(encoder.name(), texts);
+            // again, in another order, while shoppers' questions of every length keep both workers busy
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> shoppers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final int me = t;
+                Thread th = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String q = i % 2 == 0 ? "hi " + me + " " + i : "my size 42 trainers pinch at the toes after a long run, can I swap them " + i;
+                        try {
+                            ex.encode(encoder.name(), q).get(30, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            return;
+                        }
+                    }
+                });
+                shoppers.add(th);
+                th.start();
+            }
+            List<String> reversed = new ArrayList<>(texts);
+            java.util.Collections.reverse(reversed);
+            List<float[]> busy;
+            try {
+                Thread.sleep(50);
+                busy = ex.encodeAllBlocking(encoder.name(), reversed);
+            } finally {
+                stop.set(true);
+                for (Thread th : shoppers) {
+                    th.join();
+                }
+            }
+            assertTrue(ex.stats().encoded() > 2L * texts.size() + 20, "shoppers' questions ran beside the build: " + ex.stats());
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(quiet.get(i), busy.get(texts.size() - 1 - i), "vector of '" + texts.get(i) + "'");
+            }
         }
     }
 
