@@ -93,8 +93,9 @@ public final class IntentHeads {
     }
 
     /**
-     * Loss weight of a background question in a head that enforces an answer precision (decision 73; a
-     * store's own out-of-scope examples weigh 3, decision 31): chosen on CLINC150 training questions.
+     * Loss weight of every out-of-scope example in a head, the background questions and the store's own
+     * (decision 73, chosen on CLINC150 training questions; every head since decision 123, where a store's
+     * own used to weigh 3 without an answer precision, decision 31).
      */
     static final double BACKGROUND_WEIGHT = 1.0;
 
@@ -194,6 +195,25 @@ public final class IntentHeads {
         return out;
     }
 
+    /**
+     * Most weight all out-of-scope examples of a head may have together, as a share of the store's own
+     * phrasings' (decision 123: at 1 and 0.5 a four-entry store of 16 phrasings sent "where do I leave my
+     * car" to the fallback instead of its parking entry; at 0.25 and 1/16 it answered).
+     */
+    static final double OUT_OF_SCOPE_SHARE = 0.25;
+
+    /**
+     * Loss weight of each out-of-scope example of a head: {@link #BACKGROUND_WEIGHT}, less in a store with
+     * few phrasings of its own beside the background questions, so that "none of these" weighs at most
+     * {@link #OUT_OF_SCOPE_SHARE} of the store (a small store beside 100 background questions would otherwise
+     * learn that nearly everything is none of these).
+     */
+    public static double outOfScopeWeight(List<IntentExample> examples) {
+        long oos = examples.stream().filter(e -> IntentExample.OUT_OF_SCOPE.equals(e.intent())).count();
+        long own = examples.size() - oos;
+        return oos == 0 ? BACKGROUND_WEIGHT : Math.min(BACKGROUND_WEIGHT, OUT_OF_SCOPE_SHARE * own / oos);
+    }
+
     /** {@code [kind, id]} of a head label, or {@code null} for a label this class did not make. */
     static String[] split(String label) {
         int colon = label.indexOf(':');
@@ -259,8 +279,7 @@ public final class IntentHeads {
         }
         if (origin == null) {
             long t0 = System.nanoTime();
-            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames,
-                    enforced ? training.withOosWeight(BACKGROUND_WEIGHT) : training);
+            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames, training.withOosWeight(outOfScopeWeight(examples)));
             Path dir = registry.publish(key, model);
             origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
         }

@@ -268,16 +268,13 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     }
 
     /**
-     * The examples a store's head for {@code lang} learns: its phrasings and flow triggers and, for a store
-     * that sets an answer precision, the background out-of-scope questions (decision 73); without it, its
-     * head is trained on its own phrasings alone.
+     * The examples a store's head for {@code lang} learns: its phrasings and flow triggers, and the background
+     * out-of-scope questions (decision 73; every store, not only one that sets an answer precision: decision 123).
      */
     List<io.nectar.nlu.intent.IntentExample> headExamples(Store store, String lang) {
         String primary = router.encoderFor(lang);
-        return store.enforcesAnswerPrecision()
-                ? heads.withBackground(IntentHeads.examples(store, lang), lang, primary,
-                        router.calibration(primary).threshold() + BACKGROUND_MARGIN)
-                : IntentHeads.examples(store, lang);
+        return heads.withBackground(IntentHeads.examples(store, lang), lang, primary,
+                router.calibration(primary).threshold() + BACKGROUND_MARGIN);
     }
 
     /**

@@ -78,12 +78,11 @@ public final class StoreDiagnosis {
                 continue;
             }
             String primary = router.encoderFor(lang);
-            List<IntentExample> examples = store.enforcesAnswerPrecision()
-                    ? IntentHeads.withBackground(executor, own, lang, primary,
-                            router.calibration(primary).threshold() + KnowledgeBase.BACKGROUND_MARGIN)
-                    : own;
+            // what the served head learns (KnowledgeBase.headExamples, decision 123)
+            List<IntentExample> examples = IntentHeads.withBackground(executor, own, lang, primary,
+                    router.calibration(primary).threshold() + KnowledgeBase.BACKGROUND_MARGIN);
             TrainedIntentModel model = IntentTrainer.train(examples, executor, router.encodersFor(lang),
-                    store.enforcesAnswerPrecision() ? options.withOosWeight(IntentHeads.BACKGROUND_WEIGHT) : options);
+                    options.withOosWeight(IntentHeads.outOfScopeWeight(examples)));
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
             boolean headless = IntentHeads.answersWithoutHead(own, store.enforcesAnswerPrecision());
             out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,
