@@ -36,6 +36,7 @@ class RestartReuseTest {
         GatewayConfig config = GatewayConfig.defaults().withPort(0).withStores(List.of(store)).withDataDir(data);
 
         KnowledgeBase.InstallReport first = runOnce(config, "what time do you open on saturday", "opening");
+        double firstBatches = batchesAtReady;
         assertEquals(OpenResult.Outcome.REBUILT_MISSING, first.index());
         assertTrue(first.heads().get("en").startsWith("trained v000001"), first.toString());
         assertTrue(Files.exists(data.resolve("index").resolve("tea-house.nidx")));
@@ -43,6 +44,8 @@ class RestartReuseTest {
         KnowledgeBase.InstallReport second = runOnce(config, "what time do you open on saturday", "opening");
         assertEquals(OpenResult.Outcome.SNAPSHOT, second.index(), "same store, same encoders: no re-embedding");
         assertEquals("loaded v000001", second.heads().get("en"), "same examples, same encoders: no retraining");
+        // nor filtering the background questions against the store again (decision 123): the warm-up's few runs only
+        assertTrue(batchesAtReady * 4 < firstBatches, "ONNX runs at ready: " + batchesAtReady + " on the restart, " + firstBatches + " at first");
 
         // the merchant adds a question: its index is rebuilt and its head trained again as version 2
         Files.writeString(store.resolve("faq.jsonl"), FAQ + "\n"
@@ -55,11 +58,15 @@ class RestartReuseTest {
         }
     }
 
+    /** ONNX runs of the encoders when the last {@link #runOnce} start was ready. */
+    static double batchesAtReady;
+
     private static KnowledgeBase.InstallReport runOnce(GatewayConfig config, String question, String expected) throws Exception {
         Gateway g = Gateway.start(config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         Vertx client = Vertx.vertx();
         try {
             g.ready().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            batchesAtReady = g.services().metrics().registry().get("nectar_nlu_batches").functionCounter().count();
             try (ChatTestClient c = ChatTestClient.open(client, g.port(), "merchant=tea-house")) {
                 JsonObject r = c.ask("1", question);
                 assertEquals(expected, r.getString("intent"), r.encode());

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -225,44 +226,65 @@ public final class IntentHeads {
     }
 
     /**
-     * Makes the merchant's head for a language current: a saved version trained on exactly these
-     * examples with these encoders, else a newly trained one. Returns {@code null} (and stops serving any
-     * earlier head) when the examples name fewer than two intents, or when most intents have a single
-     * phrasing and the store sets no answer precision (decision 112). Blocking.
+     * What a head learns: the store's own examples ({@code own}) and, only when it must be trained,
+     * {@code examples} (those plus the background questions not too close to them, which takes encoding).
+     * {@code recipe} names the result without encoding anything, so a restart finds its saved head by it
+     * (decision 123: filtering the background again cost a second a store on every start).
      */
-    public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames) {
-        return install(merchant, lang, examples, encoderNames, executor, settings.training(), Double.NaN);
+    public record Training(List<IntentExample> own, String recipe, boolean background, Supplier<List<IntentExample>> examples) {
+        /** A head of the store's examples alone. */
+        public static Training ownOnly(List<IntentExample> own) {
+            return new Training(own, IntentExample.hash(own), false, () -> own);
+        }
     }
 
     /**
-     * As {@link #install(String, String, List, List)}, answering at the given precision (NaN: report the
-     * coverage at the default precision without enforcing it).
+     * The store's examples plus the language's background questions ({@link #withBackground}), filtered
+     * only if a head must be trained.
      */
-    public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames,
-                        double answerPrecision) {
-        return install(merchant, lang, examples, encoderNames, executor, settings.training(), answerPrecision);
+    public Training withBackgroundWhenTrained(List<IntentExample> own, String lang, String encoder, double maxCosine) {
+        List<String> bg = background(lang);
+        if (bg.isEmpty()) {
+            return Training.ownOnly(own);
+        }
+        List<IntentExample> recipe = new ArrayList<>(own);
+        recipe.add(new IntentExample("background " + lang + " " + encoder + " " + maxCosine, IntentExample.OUT_OF_SCOPE, lang));
+        bg.forEach(b -> recipe.add(new IntentExample(b, IntentExample.OUT_OF_SCOPE, lang)));
+        return new Training(own, IntentExample.hash(recipe), true, () -> withBackground(own, lang, encoder, maxCosine));
     }
 
+    /** File beside a saved head naming what it was trained from ({@link Training#recipe}). */
+    static final String RECIPE_FILE = "training-recipe.txt";
+
     /**
-     * As {@link #install(String, String, List, List, double)}, encoding through {@code via} and training with
-     * {@code training}: a retrain in the background uses an executor of its own, so shoppers' questions
-     * never queue behind a store's phrasings, and fewer fold threads.
+     * Makes the merchant's head for a language current: a saved version trained from the same recipe with
+     * these encoders, else a newly trained one. Returns {@code null} (and stops serving any earlier head)
+     * when the examples name fewer than two intents ("none of these" counting as one), or when most intents
+     * have a single phrasing and the store sets no answer precision (decision 112). Answers at the given
+     * precision (NaN: report the coverage at the default precision without enforcing it). A retrain in the
+     * background encodes on an executor of its own, so shoppers' questions never queue behind a store's
+     * phrasings, with fewer fold threads. Blocking.
      */
-    public Head install(String merchant, String lang, List<IntentExample> examples, List<String> encoderNames,
+    public Head install(String merchant, String lang, Training data, List<String> encoderNames, double answerPrecision) {
+        return install(merchant, lang, data, encoderNames, executor, settings.training(), answerPrecision);
+    }
+
+    /** As {@link #install(String, String, Training, List, double)}, encoding through {@code via} with {@code training}. */
+    public Head install(String merchant, String lang, Training data, List<String> encoderNames,
                         EncoderExecutor via, IntentTrainer.Options training, double answerPrecision) {
         boolean enforced = !Double.isNaN(answerPrecision);
         double precision = enforced ? answerPrecision : io.nectar.gateway.store.Store.DEFAULT_ANSWER_PRECISION;
         String key = merchant + ":" + lang;
-        if (examples.stream().map(IntentExample::intent).distinct().count() < 2) {
+        if (data.own().stream().map(IntentExample::intent).distinct().count() + (data.background() ? 1 : 0) < 2) {
             registry.unload(key);
             return null;
         }
-        if (answersWithoutHead(examples, enforced)) {
+        if (answersWithoutHead(data.own(), enforced)) {
             registry.unload(key);
             log.info("head {}: not used: most entries have a single phrasing; answered by the nearest phrasing (decision 112)", key);
             return null;
         }
-        String hash = IntentExample.hash(examples);
+        String hash = data.recipe();
         String origin = null;
         List<String> versions = registry.versions(key);
         for (int i = versions.size() - 1; i >= 0; i--) {
@@ -279,8 +301,14 @@ public final class IntentHeads {
         }
         if (origin == null) {
             long t0 = System.nanoTime();
+            List<IntentExample> examples = data.examples().get();
             TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames, training.withOosWeight(outOfScopeWeight(examples)));
             Path dir = registry.publish(key, model);
+            try {
+                Files.writeString(dir.resolve(RECIPE_FILE), hash + "\n");
+            } catch (IOException e) {
+                log.warn("head {}: cannot write {} ({}): the next start trains it again", key, dir.resolve(RECIPE_FILE), e.getMessage());
+            }
             origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
         }
         IntentModel current = registry.current(key);
@@ -325,7 +353,9 @@ public final class IntentHeads {
             JsonNode n = JSON.readTree(json.toFile());
             List<String> names = new ArrayList<>();
             n.path("encoders").forEach(e -> names.add(e.path("name").asText()));
-            return hash.equals(n.path("trainingDataHash").asText()) && names.equals(encoderNames);
+            Path recipe = json.resolveSibling(RECIPE_FILE);
+            String saved = Files.exists(recipe) ? Files.readString(recipe).strip() : n.path("trainingDataHash").asText();
+            return hash.equals(saved) && names.equals(encoderNames);
         } catch (IOException e) {
             return false;
         }

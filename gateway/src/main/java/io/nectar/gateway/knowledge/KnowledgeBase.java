@@ -200,8 +200,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         Map<String, String> headReport = new LinkedHashMap<>();
         if (ranking == Ranking.HEAD) {
             for (String lang : languagesOf(store)) {
-                List<io.nectar.nlu.intent.IntentExample> examples = headExamples(store, lang);
-                IntentHeads.Head h = heads.install(merchant, lang, examples, router.encodersFor(lang), store.answerPrecision());
+                IntentHeads.Head h = heads.install(merchant, lang, headExamples(store, lang), router.encodersFor(lang), store.answerPrecision());
                 if (h != null) {
                     installed.put(lang, h);
                     headReport.put(lang, h.origin());
@@ -268,12 +267,13 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     }
 
     /**
-     * The examples a store's head for {@code lang} learns: its phrasings and flow triggers, and the background
-     * out-of-scope questions (decision 73; every store, not only one that sets an answer precision: decision 123).
+     * What a store's head for {@code lang} learns: its phrasings and flow triggers, and the background
+     * out-of-scope questions (decision 73; every store, not only one that sets an answer precision: decision
+     * 123), filtered against the store only when the head is trained, not when a saved one is loaded.
      */
-    List<io.nectar.nlu.intent.IntentExample> headExamples(Store store, String lang) {
+    IntentHeads.Training headExamples(Store store, String lang) {
         String primary = router.encoderFor(lang);
-        return heads.withBackground(IntentHeads.examples(store, lang), lang, primary,
+        return heads.withBackgroundWhenTrained(IntentHeads.examples(store, lang), lang, primary,
                 router.calibration(primary).threshold() + BACKGROUND_MARGIN);
     }
 
