@@ -193,6 +193,8 @@ public final class IntentHeads {
                 out.add(new IntentExample(bg.get(i), IntentExample.OUT_OF_SCOPE, lang));
             }
         }
+        log.info("background {}: {} of {} questions learnt as none of these ({} at cosine {} or more to a phrasing of the store)",
+                lang, out.size() - examples.size(), bg.size(), bg.size() - (out.size() - examples.size()), maxCosine);
         return out;
     }
 
