@@ -200,7 +200,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         Map<String, String> headReport = new LinkedHashMap<>();
         if (ranking == Ranking.HEAD) {
             for (String lang : languagesOf(store)) {
-                IntentHeads.Head h = heads.install(merchant, lang, headExamples(store, lang), router.encodersFor(lang), store.answerPrecision());
+                IntentHeads.Head h = heads.install(merchant, lang, headTraining(store, lang), router.encodersFor(lang), store.answerPrecision());
                 if (h != null) {
                     installed.put(lang, h);
                     headReport.put(lang, h.origin());
@@ -271,7 +271,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
      * out-of-scope questions (decision 73; every store, not only one that sets an answer precision: decision
      * 123), filtered against the store only when the head is trained, not when a saved one is loaded.
      */
-    IntentHeads.Training headExamples(Store store, String lang) {
+    IntentHeads.Training headTraining(Store store, String lang) {
         String primary = router.encoderFor(lang);
         return heads.withBackgroundWhenTrained(IntentHeads.examples(store, lang), lang, primary,
                 router.calibration(primary).threshold() + BACKGROUND_MARGIN);

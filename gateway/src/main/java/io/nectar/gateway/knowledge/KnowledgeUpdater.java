@@ -137,7 +137,7 @@ final class KnowledgeUpdater {
             Store trainedOn = m.store();
             Map<String, IntentHeads.Head> installed = new LinkedHashMap<>();
             for (String lang : KnowledgeBase.languagesOf(trainedOn)) {
-                IntentHeads.Head h = heads.install(id, lang, kb.headExamples(trainedOn, lang), router.encodersFor(lang),
+                IntentHeads.Head h = heads.install(id, lang, kb.headTraining(trainedOn, lang), router.encodersFor(lang),
                         background(), heads.settings().training().withThreads(1), trainedOn.answerPrecision());
                 if (h != null) {
                     installed.put(lang, h);

@@ -78,7 +78,7 @@ public final class StoreDiagnosis {
                 continue;
             }
             String primary = router.encoderFor(lang);
-            // what the served head learns (KnowledgeBase.headExamples, decision 123)
+            // what the served head learns (KnowledgeBase.headTraining, decision 123)
             List<IntentExample> examples = IntentHeads.withBackground(executor, own, lang, primary,
                     router.calibration(primary).threshold() + KnowledgeBase.BACKGROUND_MARGIN);
             TrainedIntentModel model = IntentTrainer.train(examples, executor, router.encodersFor(lang),

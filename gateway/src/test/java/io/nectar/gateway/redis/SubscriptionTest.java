@@ -1,6 +1,7 @@
 package io.nectar.gateway.redis;
 
 import io.nectar.gateway.cluster.ClusterConfig;
+import io.nectar.gateway.support.Await;
 import io.nectar.gateway.support.DroppingProxy;
 import io.nectar.gateway.support.TestServers;
 import io.vertx.core.Future;
@@ -41,7 +42,7 @@ class SubscriptionTest {
     }
 
     static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return Await.result(f, 10);
     }
 
     static void waitUntil(BooleanSupplier c, String what) throws InterruptedException {
