@@ -127,7 +127,7 @@ class ThresholdRejectionTest {
                 {0.9f, 0.05f, 0.05f}, {0.8f, 0.1f, 0.1f}, {0.1f, 0.85f, 0.05f}, {0.2f, 0.7f, 0.1f},
                 {0.5f, 0.3f, 0.2f}, {0.45f, 0.35f, 0.2f}};
         int[] y = {0, 0, 1, 1, 2, 2};
-        double t = IntentTrainer.chooseThreshold(probs, y, labels, 2, 0.95, 1.0);
+        double t = FoldCalibration.chooseThreshold(probs, y, labels, 2, 0.95, 1.0);
         // margins over the oos class: in scope 0.85, 0.7, 0.8, 0.6; out of scope 0.3, 0.25
         assertTrue(t > 0.3 && t <= 0.6, "threshold " + t);
     }
