@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nectar.nlu.Language;
 import io.nectar.nlu.LanguageIdentifier;
 import io.nectar.nlu.TextNormalizer;
-import io.nectar.nlu.encoder.EncoderSpec;
-import io.nectar.nlu.encoder.Pooling;
 import io.nectar.nlu.encoder.SentenceEncoder;
 import io.nectar.nlu.exec.EncoderExecutor;
 import io.nectar.nlu.intent.IntentExample;
@@ -16,8 +14,6 @@ import io.nectar.nlu.intent.IntentResult;
 import io.nectar.nlu.intent.IntentTrainer;
 import io.nectar.nlu.intent.TrainedIntentModel;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +23,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,17 +48,17 @@ public final class NluEval {
     }
 
     public static void main(String[] args) throws Exception {
-        Config cfg;
+        EvalConfig cfg;
         try {
-            cfg = Config.parse(args);
+            cfg = EvalConfig.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("nlu-eval: " + e.getMessage());
-            System.err.println(Config.USAGE);
+            System.err.println(EvalConfig.USAGE);
             System.exit(2);
             return;
         }
         if (cfg == null) {
-            System.out.println(Config.USAGE);
+            System.out.println(EvalConfig.USAGE);
             return;
         }
         ObjectNode result = run(cfg, System.out);
@@ -72,7 +66,7 @@ public final class NluEval {
         System.exit(0);
     }
 
-    static ObjectNode run(Config cfg, PrintStream out) throws Exception {
+    static ObjectNode run(EvalConfig cfg, PrintStream out) throws Exception {
         List<IntentExample> train = IntentExample.readJsonl(cfg.train);
         List<IntentExample> test = IntentExample.readJsonl(cfg.test);
         if (cfg.splitPercent > 0) {
@@ -120,7 +114,7 @@ public final class NluEval {
                 }
                 List<String> encNames = cfg.encodersFor(lang);
                 long ts = System.nanoTime();
-                float[][] vectors = encodeAll(executor, encNames, langTrain, cfg.vectorCache);
+                float[][] vectors = VectorCache.encodeAll(executor, encNames, langTrain, cfg.vectorCache);
                 double encodeSeconds = (System.nanoTime() - ts) / 1e9;
                 List<IntentModelInfo.EncoderRef> refs = new ArrayList<>();
                 for (String name : encNames) {
@@ -238,78 +232,6 @@ public final class NluEval {
         return out;
     }
 
-    private static float[][] encodeAll(EncoderExecutor executor, List<String> encNames, List<IntentExample> examples,
-                                       Path cache) throws IOException {
-        List<String> texts = examples.stream().map(IntentExample::text).toList();
-        List<float[][]> parts = new ArrayList<>();
-        int dim = 0;
-        for (String name : encNames) {
-            float[][] v = cache == null ? null : readCache(cache, name, texts);
-            if (v == null) {
-                v = executor.encodeAllBlocking(name, texts).toArray(new float[0][]);
-                if (cache != null) {
-                    writeCache(cache, name, texts, v);
-                }
-            }
-            parts.add(v);
-            dim += executor.encoder(name).dimension();
-        }
-        float[][] out = new float[texts.size()][dim];
-        for (int i = 0; i < texts.size(); i++) {
-            int off = 0;
-            for (float[][] p : parts) {
-                System.arraycopy(p[i], 0, out[i], off, p[i].length);
-                off += p[i].length;
-            }
-        }
-        return out;
-    }
-
-    private static Path cacheFile(Path cache, String encoder, List<String> texts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(encoder.getBytes(StandardCharsets.UTF_8));
-            for (String t : texts) {
-                md.update((byte) 0);
-                md.update(t.getBytes(StandardCharsets.UTF_8));
-            }
-            return cache.resolve(encoder + "-" + HexFormat.of().formatHex(md.digest()).substring(0, 16) + ".vec");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static float[][] readCache(Path cache, String encoder, List<String> texts) throws IOException {
-        Path f = cacheFile(cache, encoder, texts);
-        if (!Files.exists(f)) {
-            return null;
-        }
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f)))) {
-            int n = in.readInt(), d = in.readInt();
-            float[][] v = new float[n][d];
-            for (float[] row : v) {
-                for (int j = 0; j < d; j++) {
-                    row[j] = in.readFloat();
-                }
-            }
-            return v;
-        }
-    }
-
-    private static void writeCache(Path cache, String encoder, List<String> texts, float[][] v) throws IOException {
-        Files.createDirectories(cache);
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
-                Files.newOutputStream(cacheFile(cache, encoder, texts))))) {
-            out.writeInt(v.length);
-            out.writeInt(v.length == 0 ? 0 : v[0].length);
-            for (float[] row : v) {
-                for (float x : row) {
-                    out.writeFloat(x);
-                }
-            }
-        }
-    }
-
     /**
      * Classifies every text as a gateway would: each text is encoded by the executor (as concurrent requests,
      * at most {@code concurrency} in flight), then the ONNX head runs on a small pool.
@@ -384,139 +306,4 @@ public final class NluEval {
             }
         }
     }
-
-    /** Command-line settings. */
-    static final class Config {
-        static final String USAGE = """
-                usage: ops/nlu-eval --train FILE --test FILE [options]
-                  --train FILE           JSONL {"text","intent"[,"lang"]} to train on; intent "oos" marks out-of-scope
-                  --test FILE            JSONL to evaluate on (same format)
-                  --split PCT            no --test: hold out PCT% of --train, chosen by a hash of the text
-                  --lang CODE            language of lines without "lang" (default en)
-                  --encoders LANG=A,B    encoders for a language (default en=minilm-l6,bge-small-en,e5-small;
-                                         zh=bge-small-zh); LANG=none for lexical features only
-                  --encoder NAME=MODEL.onnx,TOKENIZER.json,mean|cls[,PREFIX]
-                                         declare an encoder from files (a multilingual model, say)
-                  --no-lexical           sentence vectors only, no word/character n-gram features
-                  --folds N              held-out folds for calibration (default 5)
-                  --workers N            encoder threads (default: cores)
-                  --concurrency N        requests in flight while classifying the test set (default 64)
-                  --vector-cache DIR     reuse training-set sentence vectors from DIR (development aid)
-                  --steps N, --learning-rate X, --weight-decay X, --lexical-weight X, --label-smoothing X,
-                  --oos-weight X, --oos-recall-weight X
-                                         training settings (defaults: IntentTrainer.Options.DEFAULT)
-                The last line printed is one JSON object: accuracy, macro_f1, in_scope_accuracy, oos_precision,
-                oos_recall, train_seconds, per_second (and per_language details).""";
-
-        Path train;
-        Path test;
-        int splitPercent;
-        String defaultLang = "en";
-        final Map<String, List<String>> encoders = new LinkedHashMap<>();
-        final Map<String, EncoderSpec> custom = new HashMap<>();
-        boolean lexical = true;
-        int folds = 5;
-        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-        int concurrency = 64;
-        Path vectorCache;
-        int steps = IntentTrainer.Options.DEFAULT.steps();
-        double learningRate = IntentTrainer.Options.DEFAULT.learningRate();
-        double weightDecay = IntentTrainer.Options.DEFAULT.weightDecay();
-        double lexicalWeight = IntentTrainer.Options.DEFAULT.lexicalWeight();
-        double labelSmoothing = IntentTrainer.Options.DEFAULT.labelSmoothing();
-        double oosWeight = IntentTrainer.Options.DEFAULT.oosWeight();
-        double oosRecallWeight = IntentTrainer.Options.DEFAULT.oosRecallWeight();
-
-        static Config parse(String[] args) {
-            Config c = new Config();
-            c.encoders.put("en", List.of("minilm-l6", "bge-small-en", "e5-small"));
-            c.encoders.put("zh", List.of("bge-small-zh"));
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("-h") || a.equals("--help")) {
-                    return null;
-                }
-                if (a.equals("--no-lexical")) {
-                    c.lexical = false;
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + a);
-                }
-                String v = args[++i];
-                switch (a) {
-                    case "--train" -> c.train = Path.of(v);
-                    case "--test" -> c.test = Path.of(v);
-                    case "--split" -> c.splitPercent = Integer.parseInt(v);
-                    case "--lang" -> c.defaultLang = v;
-                    case "--folds" -> c.folds = Integer.parseInt(v);
-                    case "--workers" -> c.workers = Integer.parseInt(v);
-                    case "--concurrency" -> c.concurrency = Integer.parseInt(v);
-                    case "--vector-cache" -> c.vectorCache = Path.of(v);
-                    case "--steps" -> c.steps = Integer.parseInt(v);
-                    case "--learning-rate" -> c.learningRate = Double.parseDouble(v);
-                    case "--weight-decay" -> c.weightDecay = Double.parseDouble(v);
-                    case "--lexical-weight" -> c.lexicalWeight = Double.parseDouble(v);
-                    case "--label-smoothing" -> c.labelSmoothing = Double.parseDouble(v);
-                    case "--oos-weight" -> c.oosWeight = Double.parseDouble(v);
-                    case "--oos-recall-weight" -> c.oosRecallWeight = Double.parseDouble(v);
-                    case "--encoders" -> {
-                        int eq = v.indexOf('=');
-                        if (eq <= 0) {
-                            throw new IllegalArgumentException("--encoders wants LANG=A,B, got " + v);
-                        }
-                        String list = v.substring(eq + 1);
-                        c.encoders.put(v.substring(0, eq), list.equals("none") || list.isEmpty() ? List.of()
-                                : List.of(list.split(",")));
-                    }
-                    case "--encoder" -> {
-                        int eq = v.indexOf('=');
-                        String[] p = eq <= 0 ? new String[0] : v.substring(eq + 1).split(",", 4);
-                        if (p.length < 3) {
-                            throw new IllegalArgumentException("--encoder wants NAME=MODEL.onnx,TOKENIZER.json,mean|cls[,PREFIX]");
-                        }
-                        String name = v.substring(0, eq);
-                        c.custom.put(name, EncoderSpec.fromFiles(name, Path.of(p[0]), Path.of(p[1]),
-                                Pooling.valueOf(p[2].toUpperCase(java.util.Locale.ROOT)), true, p.length > 3 ? p[3] : ""));
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-            if (c.train == null) {
-                throw new IllegalArgumentException("--train is required");
-            }
-            if ((c.test == null) == (c.splitPercent == 0)) {
-                throw new IllegalArgumentException("give either --test FILE or --split PCT");
-            }
-            if (c.test == null) {
-                c.test = c.train;
-            }
-            for (List<String> names : c.encoders.values()) {
-                for (String n : names) {
-                    c.spec(n);
-                }
-            }
-            return c;
-        }
-
-        List<String> encodersFor(String lang) {
-            return encoders.getOrDefault(lang, List.of());
-        }
-
-        EncoderSpec spec(String name) {
-            EncoderSpec s = custom.containsKey(name) ? custom.get(name) : EncoderSpec.bundled(name);
-            if (s == null) {
-                throw new IllegalArgumentException("unknown encoder " + name + " (bundled: "
-                        + EncoderSpec.BUNDLED.stream().map(EncoderSpec::name).toList() + "; or declare it with --encoder)");
-            }
-            return s;
-        }
-
-        IntentTrainer.Options trainerOptions() {
-            IntentTrainer.Options d = IntentTrainer.Options.DEFAULT;
-            return new IntentTrainer.Options(folds, lexical, lexicalWeight, d.maxLexicalFeatures(), learningRate,
-                    weightDecay, steps, d.acceptCorrect(), d.threads(), d.seed(), labelSmoothing, oosWeight, oosRecallWeight);
-        }
-    }
-
 }
