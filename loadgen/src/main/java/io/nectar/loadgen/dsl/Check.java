@@ -2,6 +2,7 @@ package io.nectar.loadgen.dsl;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -30,5 +31,24 @@ public record Check(String name, Predicate predicate) {
 
     public boolean test(JsonObject frame, long latencyNanos) {
         return predicate.test(frame, latencyNanos);
+    }
+
+    /**
+     * The name of the first of {@code checks} the frame fails, or {@code null} when it passes them all. A
+     * check that throws on an odd frame fails; it does not stall the user.
+     */
+    public static String firstFailed(List<Check> checks, JsonObject frame, long latencyNanos) {
+        for (Check c : checks) {
+            boolean passed;
+            try {
+                passed = c.test(frame, latencyNanos);
+            } catch (RuntimeException e) {
+                passed = false;
+            }
+            if (!passed) {
+                return c.name();
+            }
+        }
+        return null;
     }
 }

@@ -4,11 +4,9 @@ import io.nectar.loadgen.dsl.Action;
 import io.nectar.loadgen.dsl.Check;
 import io.nectar.loadgen.dsl.Population;
 import io.vertx.core.Context;
-import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One virtual shopper: interprets its scenario's steps on one event loop (every method runs there; no
@@ -37,7 +34,7 @@ final class VirtualUser {
     private final Context context;
     private final SplittableRandom random;
     private final Map<String, Object> attributes = new HashMap<>();
-    private final ArrayDeque<Frame> stack = new ArrayDeque<>();
+    private final ArrayDeque<Block> stack = new ArrayDeque<>();
 
     private long intended;
     private Conn ws;
@@ -54,42 +51,7 @@ final class VirtualUser {
     private long awaitIntended;
     private long timer = -1;
     private String serverError; // an error frame that came before the welcome
-    // messages sent without waiting (Action.Send), by id, in send order
-    private final Map<String, InFlight> inFlight = new java.util.LinkedHashMap<>();
-
-    /** A sent message waiting for its answer. */
-    private static final class InFlight {
-        final Stats.Metric metric;
-        final long intended;
-        final List<Check> checks;
-        long timer;
-
-        InFlight(Stats.Metric metric, long intended, List<Check> checks) {
-            this.metric = metric;
-            this.intended = intended;
-            this.checks = checks;
-        }
-    }
-
-    /** A running block: the scenario itself, a loop or a group. */
-    private static final class Frame {
-        final List<Action> actions;
-        final Action.Loop loop;
-        final Action.Group group;
-        final long startIntended;
-        final int kosAtStart;
-        int index;
-        int passes;
-        long paceDue = -1;
-
-        Frame(List<Action> actions, Action.Loop loop, Action.Group group, long startIntended, int kosAtStart) {
-            this.actions = actions;
-            this.loop = loop;
-            this.group = group;
-            this.startIntended = startIntended;
-            this.kosAtStart = kosAtStart;
-        }
-    }
+    private final InFlightSends inFlight;
 
     VirtualUser(RunContext run, Population population, long id, Context context) {
         this.run = run;
@@ -97,6 +59,7 @@ final class VirtualUser {
         this.id = id;
         this.context = context;
         this.random = new SplittableRandom(run.seed() * 0x9E3779B97F4A7C15L + id);
+        this.inFlight = new InFlightSends(run);
         attributes.put("userId", id);
     }
 
@@ -111,7 +74,7 @@ final class VirtualUser {
     /** Starts the scenario; {@code intendedNanos} is the scheduled arrival. On the user's event loop. */
     void start(long intendedNanos) {
         intended = intendedNanos;
-        stack.push(new Frame(population.scenario().actions(), null, null, intendedNanos, 0));
+        stack.push(new Block(population.scenario().actions(), null, null, intendedNanos, 0));
         step();
     }
 
@@ -132,13 +95,13 @@ final class VirtualUser {
 
     private void steps() {
         while (!stopped) {
-            Frame f = stack.peek();
+            Block f = stack.peek();
             if (f == null) {
                 finish();
                 return;
             }
             if (f.index >= f.actions.size()) {
-                if (f.loop != null && again(f)) {
+                if (f.loop != null && f.again()) {
                     f.index = 0;
                     continue;
                 }
@@ -153,9 +116,9 @@ final class VirtualUser {
             if (a instanceof Action.Feed feed) {
                 attributes.putAll(run.feeder(feed.feeder()).next(random));
             } else if (a instanceof Action.Loop loop) {
-                stack.push(new Frame(loop.body(), loop, null, intended, kos));
+                stack.push(new Block(loop.body(), loop, null, intended, kos));
             } else if (a instanceof Action.Group group) {
-                stack.push(new Frame(group.body(), null, group, intended, kos));
+                stack.push(new Block(group.body(), null, group, intended, kos));
             } else if (a instanceof Action.Close) {
                 failInFlight("closed_before_reply"); // the scenario closed without awaiting its sends
                 closeSocket();
@@ -194,18 +157,6 @@ final class VirtualUser {
                 }
             }
         }
-    }
-
-    private boolean again(Frame f) {
-        f.passes++;
-        Action.Loop loop = f.loop;
-        if (loop.forever()) {
-            return true;
-        }
-        if (loop.times() > 0 && f.passes >= loop.times()) {
-            return false;
-        }
-        return loop.duration() == null || System.nanoTime() - f.startIntended < loop.duration().toNanos();
     }
 
     /** Arms a timer for {@code due}; false if it is already due (continue at once). */
@@ -265,32 +216,9 @@ final class VirtualUser {
                         }
                     } else if (ws == conn && awaiting == WELCOME) {
                         ws = null;
-                        fail("connect:" + reason(ar.cause()), -1, true);
+                        fail("connect:" + ConnectFailures.kind(ar.cause()), -1, true);
                     }
                 });
-    }
-
-    static String reason(Throwable t) {
-        String msg = String.valueOf(t.getMessage());
-        if (t instanceof UpgradeRejectedException u) {
-            return "http_" + u.getStatus();
-        }
-        if (msg.contains("Too many open files")) {
-            return "too_many_open_files";
-        }
-        if (msg.contains("Cannot assign requested address")) {
-            return "no_source_port";
-        }
-        if (t instanceof ConnectException || msg.contains("Connection refused")) {
-            return "refused";
-        }
-        if (t instanceof TimeoutException || msg.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
-            return "timeout";
-        }
-        if (msg.contains("Connection reset")) {
-            return "reset";
-        }
-        return t.getClass().getSimpleName();
     }
 
     // ---- ask / ping ----
@@ -327,15 +255,10 @@ final class VirtualUser {
         }
         String msgId = "m" + id + "-" + (++messageSeq);
         String text = a.text().render(attributes);
-        InFlight f = new InFlight(metric, intended, a.checks());
-        f.timer = run.vertx().setTimer(a.timeout().toMillis(), t -> {
-            if (inFlight.remove(msgId) != null) {
-                run.stats().ko(metric, "timeout", -1);
-                kos++;
-                resumeIfAllAnswered();
-            }
+        inFlight.track(msgId, metric, intended, a.checks(), a.timeout().toMillis(), () -> {
+            kos++;
+            resumeIfAllAnswered();
         });
-        inFlight.put(msgId, f);
         ws.socket.writeText(new JsonObject().put("type", "message").put("id", msgId).put("text", text).encode());
         return true;
     }
@@ -358,44 +281,15 @@ final class VirtualUser {
 
     /** An answer to a message in flight: timed from when that message was due. */
     private void answered(String replyTo, JsonObject frame, String type, long now) {
-        InFlight f = inFlight.remove(replyTo);
-        run.vertx().cancelTimer(f.timer);
-        long latency = now - f.intended;
-        if (type.equals("error")) {
-            run.stats().ko(f.metric, "server:" + frame.getString("code", "unknown"), -1);
+        if (!inFlight.answered(replyTo, frame, type, now)) {
             kos++;
-        } else {
-            String failed = null;
-            for (Check c : f.checks) {
-                boolean passed;
-                try {
-                    passed = c.test(frame, latency);
-                } catch (RuntimeException e) {
-                    passed = false;
-                }
-                if (!passed) {
-                    failed = c.name();
-                    break;
-                }
-            }
-            if (failed == null) {
-                run.stats().ok(f.metric, latency);
-            } else {
-                run.stats().ko(f.metric, "check:" + failed, latency);
-                kos++;
-            }
         }
         resumeIfAllAnswered();
     }
 
     /** The connection is gone: every message in flight failed. */
     private void failInFlight(String kind) {
-        for (InFlight f : inFlight.values()) {
-            run.vertx().cancelTimer(f.timer);
-            run.stats().ko(f.metric, kind, -1);
-            kos++;
-        }
-        inFlight.clear();
+        kos += inFlight.failAll(kind);
     }
 
     private boolean ping(Action.Ping p) {
@@ -450,7 +344,7 @@ final class VirtualUser {
         String type = frame.getString("type", "");
         long now = System.nanoTime();
         Object replyTo = frame.getValue("replyTo");
-        if (replyTo instanceof String r && inFlight.containsKey(r) && (type.equals("reply") || type.equals("error"))) {
+        if (replyTo instanceof String r && inFlight.contains(r) && (type.equals("reply") || type.equals("error"))) {
             answered(r, frame, type, now);
             return;
         }
@@ -494,19 +388,12 @@ final class VirtualUser {
         Stats.Metric metric = awaitMetric;
         clearAwait();
         intended = now;
-        for (Check c : checks) {
-            boolean passed;
-            try {
-                passed = c.test(frame, latency);
-            } catch (RuntimeException e) {
-                passed = false; // a check that throws on an odd frame fails, it does not stall the user
-            }
-            if (!passed) {
-                run.stats().ko(metric, "check:" + c.name(), latency);
-                kos++;
-                step();
-                return;
-            }
+        String failed = Check.firstFailed(checks, frame, latency);
+        if (failed != null) {
+            run.stats().ko(metric, "check:" + failed, latency);
+            kos++;
+            step();
+            return;
         }
         run.stats().ok(metric, latency);
         step();
@@ -593,7 +480,7 @@ final class VirtualUser {
     /** Ends the user early (a failure): open groups count as KO. */
     private void endUser() {
         while (!stack.isEmpty()) {
-            Frame f = stack.pop();
+            Block f = stack.pop();
             if (f.group != null) {
                 run.stats().group(run.stats().metric(f.group.name(), Stats.Kind.GROUP), -1, false);
             }
@@ -619,8 +506,7 @@ final class VirtualUser {
         }
         stack.clear();
         awaiting = NONE;
-        inFlight.values().forEach(f -> run.vertx().cancelTimer(f.timer));
-        inFlight.clear();
+        inFlight.abandon();
         finish();
     }
 }
