@@ -16,17 +16,10 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -232,33 +225,7 @@ public final class Engine {
                 vertx.close();
                 throw new IllegalArgumentException("--transport netty speaks ws:// only; a target is wss://");
             }
-            warmUp();
-        }
-
-        /**
-         * One WebSocket round trip to a throwaway server in this process, so the client's classes are
-         * loaded and its first connect is not the slowest one of the run. Touches no target.
-         */
-        private void warmUp() {
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-                    .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage));
-            WebSocketClient client = vertx.createWebSocketClient();
-            try {
-                server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                var done = new java.util.concurrent.CompletableFuture<String>();
-                var ws = client.webSocket();
-                ws.textMessageHandler(done::complete);
-                ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort()).setURI("/warm-up"))
-                        .onSuccess(w -> w.writeTextMessage(new JsonObject().put("type", "ping").encode()))
-                        .onFailure(done::completeExceptionally);
-                done.get(30, TimeUnit.SECONDS);
-                ws.close();
-            } catch (Exception e) {
-                // only a warm-up: the run goes on without it
-            } finally {
-                client.close();
-                server.close();
-            }
+            ClientWarmUp.run(vertx);
         }
 
         Outcome execute(long startAt) throws InterruptedException {
@@ -306,7 +273,8 @@ public final class Engine {
                 ticker.join(5000);
                 long endNanos = System.nanoTime();
                 writer.tick((endNanos - startNanos) / 1e9);
-                writeWorkerJson(endNanos);
+                generatorLagTotal.add(generatorLag.getIntervalHistogram());
+                WorkerSummary.write(options, stats, generatorLagTotal, startEpochMillis, endNanos - startNanos, interrupted);
                 return new Outcome(options.dataDir(), startEpochMillis,
                         startEpochMillis + TimeUnit.NANOSECONDS.toMillis(endNanos - startNanos),
                         totalRequests(), stats.errorTotals().values().stream().mapToLong(Long::longValue).sum(),
@@ -480,36 +448,6 @@ public final class Engine {
         private long totalRequests() {
             return stats.metrics().values().stream().filter(m -> m.kind == Stats.Kind.REQUEST)
                     .mapToLong(m -> m.ok.sum() + m.ko.sum()).sum();
-        }
-
-        private void writeWorkerJson(long endNanos) {
-            JsonObject metrics = new JsonObject();
-            stats.metrics().forEach((name, m) -> metrics.put(name, new JsonObject().put("kind", m.kind.name())
-                    .put("ok", m.ok.sum()).put("ko", m.ko.sum())));
-            JsonObject errors = new JsonObject();
-            stats.errorTotals().forEach(errors::put);
-            generatorLagTotal.add(generatorLag.getIntervalHistogram());
-            JsonObject json = new JsonObject()
-                    .put("worker", options.workerIndex()).put("workers", options.workerCount())
-                    .put("start_epoch_ms", startEpochMillis)
-                    .put("end_epoch_ms", startEpochMillis + TimeUnit.NANOSECONDS.toMillis(endNanos - startNanos))
-                    .put("duration_s", (endNanos - startNanos) / 1e9)
-                    .put("interrupted", interrupted)
-                    .put("event_loops", options.eventLoops())
-                    .put("local_addresses", new JsonArray(new ArrayList<>(options.localAddresses())))
-                    .put("metrics", metrics).put("errors", errors)
-                    .put("connections", new JsonObject().put("opened", stats.opened()).put("closed", stats.closed())
-                            .put("peak", stats.peakConnections()))
-                    .put("users", new JsonObject().put("started", stats.usersStarted.sum()).put("finished", stats.usersFinished.sum()))
-                    .put("generator_lag_ms", new JsonObject()
-                            .put("p50", generatorLagTotal.getValueAtPercentile(50) / 1000.0)
-                            .put("p99", generatorLagTotal.getValueAtPercentile(99) / 1000.0)
-                            .put("max", generatorLagTotal.getMaxValue() / 1000.0));
-            try {
-                Files.writeString(options.dataDir().resolve(WORKER_JSON), json.encodePrettily(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
         }
 
         // ---- RunContext ----
