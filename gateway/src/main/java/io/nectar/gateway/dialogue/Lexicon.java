@@ -34,7 +34,11 @@ public final class Lexicon {
     private static final List<String> RUBBISH_GOODS = List.of("袋", "桶", "篓", "箱", "筐", "分类", "处理", "车", "铲", "夹", "站");
     private static final Pattern COMPLAINT_EN = Pattern.compile("(?i)\\b(complaint|complain|terrible|useless|ridiculous|scam|"
             + "angry|furious|worst|wtf|sue you|(call|get|contact|hire|hear from) (my|a) lawyer|unacceptable|disgusting|rip[- ]?off"
-            + "|fraud|pathetic|stupid bot|hate this)\\b");
+            + "|pathetic|stupid bot|hate this"
+            // fraud as an accusation ("this is fraud", "you are frauds"), not fraud a shopper reports or asks about
+            // ("report fraud on my card", "fraudulent charges"): that is a question the store may answer
+            + "|(you|you guys|you people|this|that|it|this shop|this store)( is| are|'s|'re) (an? )?(total |complete |pure )?frauds?"
+            + "|(what|such) an? (total |complete )?fraud|^frauds?(?=\\W*$))\\b");
     private static final List<String> HUMAN_ZH = List.of("转人工", "人工客服", "找人工", "要人工", "真人客服", "找真人", "人工服务");
     /**
      * A request for a person, not a question about the bot: "can I speak to a real person?" and "I want a
@@ -206,6 +210,9 @@ public final class Lexicon {
         if (w.equals("垃圾")) {
             int end = at + w.length();
             return RUBBISH_GOODS.stream().anyMatch(g -> n.startsWith(g, end)); // 垃圾袋, 垃圾桶: goods
+        }
+        if (w.equals("欺诈") && at > 0) {
+            return "防反".indexOf(n.charAt(at - 1)) >= 0; // 反欺诈, 防欺诈: anti-fraud protection, a question
         }
         if (w.equals("妈的") && at > 0) {
             return "我你她老".indexOf(n.charAt(at - 1)) >= 0; // 我妈的: my mother's

@@ -50,13 +50,14 @@ class LexiconTest {
     }
 
     @Test
-    void complaintWordsThatNameGoodsOrFamilyAreNoComplaint() {
+    void complaintWordsThatNameGoodsOrFamilyOrReportFraudAreNoComplaint() {
         for (String complaint : List.of("太差了，我要投诉", "什么垃圾客服", "滚", "滚开", "他妈的怎么还没发货", "this is a scam",
-                "I will call my lawyer")) {
+                "I will call my lawyer", "this is fraud!", "you guys are frauds", "what a fraud", "fraud", "Fraud!!", "你们这是欺诈")) {
             assertTrue(Lexicon.isComplaint(complaint), complaint);
         }
         for (String plain : List.of("垃圾袋有货吗", "有没有带盖的垃圾桶", "滚筒洗衣机多少钱", "滚轮坏了能换吗", "等等，这个号码是我妈的",
-                "tell me a joke about a lawyer")) {
+                "tell me a joke about a lawyer", "how do i report fraud on my card", "i think there has been fraud on my card",
+                "someone made fraudulent charges with my card", "is there fraud protection when i pay?", "付款有反欺诈保护吗")) {
             assertFalse(Lexicon.isComplaint(plain), plain);
         }
     }
