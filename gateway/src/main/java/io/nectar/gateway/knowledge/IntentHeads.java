@@ -259,8 +259,8 @@ public final class IntentHeads {
     static final String RECIPE_FILE = "training-recipe.txt";
 
     /**
-     * Makes the merchant's head for a language current: a saved version trained from the same recipe with
-     * these encoders, else a newly trained one. Returns {@code null} (and stops serving any earlier head)
+     * Makes the merchant's head for a language current: a saved version trained from the same recipe (the
+     * examples and the trainer's settings for the language) with these encoders, else a newly trained one. Returns {@code null} (and stops serving any earlier head)
      * when the examples name fewer than two intents ("none of these" counting as one), or when most intents
      * have a single phrasing and the store sets no answer precision (decision 112). Answers at the given
      * precision (NaN: report the coverage at the default precision without enforcing it). A retrain in the
@@ -286,7 +286,8 @@ public final class IntentHeads {
             log.info("head {}: not used: most entries have a single phrasing; answered by the nearest phrasing (decision 112)", key);
             return null;
         }
-        String hash = data.recipe();
+        IntentTrainer.Options options = training.forLanguage(lang);
+        String hash = data.recipe() + " " + options.recipe();
         String origin = null;
         List<String> versions = registry.versions(key);
         for (int i = versions.size() - 1; i >= 0; i--) {
@@ -304,7 +305,7 @@ public final class IntentHeads {
         if (origin == null) {
             long t0 = System.nanoTime();
             List<IntentExample> examples = data.examples().get();
-            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames, training.withOosWeight(outOfScopeWeight(examples)));
+            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames, options.withOosWeight(outOfScopeWeight(examples)));
             Path dir = registry.publish(key, model);
             try {
                 Files.writeString(dir.resolve(RECIPE_FILE), hash + "\n");

@@ -30,7 +30,8 @@ final class EvalConfig {
               --vector-cache DIR     reuse training-set sentence vectors from DIR (development aid)
               --steps N, --learning-rate X, --weight-decay X, --lexical-weight X, --label-smoothing X,
               --oos-weight X, --oos-recall-weight X
-                                     training settings (defaults: IntentTrainer.Options.DEFAULT)
+                                     training settings (defaults: IntentTrainer.Options.DEFAULT; the lexical
+                                     weight is the language's own, 1.5 for zh, unless given)
             The last line printed is one JSON object: accuracy, macro_f1, in_scope_accuracy, oos_precision,
             oos_recall, train_seconds, per_second (and per_language details).""";
 
@@ -48,7 +49,7 @@ final class EvalConfig {
     int steps = IntentTrainer.Options.DEFAULT.steps();
     double learningRate = IntentTrainer.Options.DEFAULT.learningRate();
     double weightDecay = IntentTrainer.Options.DEFAULT.weightDecay();
-    double lexicalWeight = IntentTrainer.Options.DEFAULT.lexicalWeight();
+    Double lexicalWeight; // null: the language's own (IntentTrainer.Options.forLanguage)
     double labelSmoothing = IntentTrainer.Options.DEFAULT.labelSmoothing();
     double oosWeight = IntentTrainer.Options.DEFAULT.oosWeight();
     double oosRecallWeight = IntentTrainer.Options.DEFAULT.oosRecallWeight();
@@ -138,9 +139,11 @@ final class EvalConfig {
         return s;
     }
 
-    IntentTrainer.Options trainerOptions() {
+    /** The trainer's settings for a language: the command line's, the language's own lexical weight unless given. */
+    IntentTrainer.Options trainerOptions(String lang) {
         IntentTrainer.Options d = IntentTrainer.Options.DEFAULT;
-        return new IntentTrainer.Options(folds, lexical, lexicalWeight, d.maxLexicalFeatures(), learningRate,
+        IntentTrainer.Options o = new IntentTrainer.Options(folds, lexical, d.lexicalWeight(), d.maxLexicalFeatures(), learningRate,
                 weightDecay, steps, d.acceptCorrect(), d.threads(), d.seed(), labelSmoothing, oosWeight, oosRecallWeight);
+        return lexicalWeight == null ? o.forLanguage(lang) : o.withLexicalWeight(lexicalWeight);
     }
 }

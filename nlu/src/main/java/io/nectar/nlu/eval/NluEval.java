@@ -120,7 +120,7 @@ public final class NluEval {
                 for (String name : encNames) {
                     refs.add(new IntentModelInfo.EncoderRef(name, executor.encoder(name).dimension()));
                 }
-                IntentTrainer.Options options = cfg.trainerOptions();
+                IntentTrainer.Options options = cfg.trainerOptions(lang);
                 TrainedIntentModel trained = IntentTrainer.train(langTrain, refs, vectors, options);
                 double seconds = (System.nanoTime() - ts) / 1e9;
                 trainSeconds += seconds;
