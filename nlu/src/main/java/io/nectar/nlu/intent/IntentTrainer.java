@@ -110,7 +110,7 @@ public final class IntentTrainer {
          * which follows from the examples, left out): a saved head trained with other settings is trained again.
          */
         public String recipe() {
-            return "folds=" + folds + " lexical=" + lexical + " lexicalWeight=" + lexicalWeight + " maxLexical=" + maxLexicalFeatures
+            return "lexicon=" + LexicalFeatures.VERSION + " folds=" + folds + " lexical=" + lexical + " lexicalWeight=" + lexicalWeight + " maxLexical=" + maxLexicalFeatures
                     + " lr=" + learningRate + " wd=" + weightDecay + " steps=" + steps + " acceptCorrect=" + acceptCorrect
                     + " seed=" + seed + " labelSmoothing=" + labelSmoothing + " oosRecallWeight=" + oosRecallWeight;
         }

@@ -23,22 +23,32 @@ import java.util.Set;
  * space; features are word unigrams and bigrams, character 2- to 4-grams over the padded text, and single
  * characters of scripts written without spaces (Han, Thai, kana, Hangul). The vocabulary is fitted on the
  * training texts (features seen in at least {@code minDf} of them); a feature the vocabulary lacks is
- * dropped, as its weight would be zero anyway. Values are sublinear tf × idf, L2-normalised, times
+ * dropped, as its weight would be zero anyway, but counts in the text's length at the vocabulary's highest
+ * idf (decision 125). Values are sublinear tf × idf, L2-normalised over all the text's n-grams, times
  * {@code weight}. Immutable once fitted; any thread.
  */
 final class LexicalFeatures {
 
     static final String FILE = "lexicon.txt";
+    /** How {@link #transform} turns a text into features; a head trained under another version is trained again. */
+    static final int VERSION = 2;
 
     private final Map<String, Integer> index;
     private final String[] grams;
     private final float[] idf;
     private final float weight;
+    /** Weight of an n-gram the vocabulary lacks, in a text's length only: as rare as the rarest it has. */
+    private final float unseenIdf;
 
     private LexicalFeatures(String[] grams, float[] idf, float weight) {
         this.grams = grams;
         this.idf = idf;
         this.weight = weight;
+        float rarest = 0;
+        for (float f : idf) {
+            rarest = Math.max(rarest, f);
+        }
+        this.unseenIdf = rarest;
         this.index = new HashMap<>(grams.length * 2);
         for (int i = 0; i < grams.length; i++) {
             index.put(grams[i], i);
@@ -89,10 +99,13 @@ final class LexicalFeatures {
             return SparseVector.EMPTY;
         }
         Map<Integer, int[]> tf = new HashMap<>();
+        Map<String, int[]> unknown = new HashMap<>();
         for (String g : grams(text)) {
             Integer id = index.get(g);
             if (id != null) {
                 tf.computeIfAbsent(id, k -> new int[1])[0]++;
+            } else {
+                unknown.computeIfAbsent(g, k -> new int[1])[0]++;
             }
         }
         int[] ids = new int[tf.size()];
@@ -108,7 +121,14 @@ final class LexicalFeatures {
             values[i] = (float) v;
             norm += v * v;
         }
-        if (norm > 0) {
+        // n-grams the vocabulary lacks have no feature, but they count in the length: a text the store's
+        // words barely cover ("你们卖咖啡吗" beside a tea shop's "你们卖什么茶") gets a short lexical vector, not
+        // one as long as a text made of them, so a few shared function words cannot pass for a match
+        for (int[] count : unknown.values()) {
+            double v = (1.0 + Math.log(count[0])) * unseenIdf;
+            norm += v * v;
+        }
+        if (norm > 0 && ids.length > 0) {
             float scale = (float) (weight / Math.sqrt(norm));
             for (int i = 0; i < values.length; i++) {
                 values[i] *= scale;
