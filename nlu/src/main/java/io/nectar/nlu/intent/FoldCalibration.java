@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * What held-out folds of the training data say about a head before the final one is trained
@@ -20,6 +21,9 @@ import java.util.concurrent.Future;
  * never taught. Blocking CPU work; the folds run on a bounded pool of their own.
  */
 final class FoldCalibration {
+
+    /** How the folds are held out; a head calibrated under another version is trained again. */
+    static final int VERSION = 2;
 
     /**
      * @param temperature    softmax temperature fitted on the out-of-fold logits (1 without folds)
@@ -39,8 +43,8 @@ final class FoldCalibration {
      * Calibrates a head of {@code labels} on dense vectors and lexical features; no folds (and the defaults)
      * when there are fewer than two examples a fold.
      */
-    static Result run(float[][] vectors, SparseVector[] lex, int[] y, List<String> labels, int vocab,
-                      SoftmaxHead.Fit fit, IntentTrainer.Options options) {
+    static Result run(float[][] vectors, List<String> texts, Function<List<String>, LexicalFeatures> lexiconOf, int[] y,
+                      List<String> labels, SoftmaxHead.Fit fit, IntentTrainer.Options options) {
         int n = y.length;
         int oosIndex = labels.indexOf(IntentExample.OUT_OF_SCOPE);
         double temperature = 1.0;
@@ -51,7 +55,7 @@ final class FoldCalibration {
         List<AnswerCalibration.Reading> heldOut = List.of();
         if (folds > 0) {
             int[] exampleFolds = stratifiedFolds(y, labels.size(), folds, options.seed());
-            float[][] oof = outOfFoldLogits(vectors, lex, y, labels.size(), vocab, fit, exampleFolds, folds, options);
+            float[][] oof = outOfFoldLogits(vectors, texts, lexiconOf, y, labels.size(), fit, exampleFolds, folds, options);
             temperature = fitTemperature(oof, y);
             float[][] probs = softmax(oof, temperature);
             int inScopeClasses = labels.size() - (oosIndex >= 0 ? 1 : 0);
@@ -60,7 +64,7 @@ final class FoldCalibration {
                 // meets its examples as questions it was not taught, which is what out-of-scope means.
                 int groups = Math.min(folds, inScopeClasses);
                 int[] classFolds = classGroups(y, labels.size(), groups, options.seed());
-                float[][] unseen = softmax(outOfFoldLogits(vectors, lex, y, labels.size(), vocab, fit,
+                float[][] unseen = softmax(outOfFoldLogits(vectors, texts, lexiconOf, y, labels.size(), fit,
                         classFolds, groups, options), temperature);
                 float[][] both = new float[2 * n][];
                 int[] bothY = new int[2 * n];
@@ -129,9 +133,13 @@ final class FoldCalibration {
         return fold;
     }
 
-    /** Logits of every example from a head trained without its fold. */
-    private static float[][] outOfFoldLogits(float[][] dense, SparseVector[] lex, int[] y, int classes, int vocab,
-                                             SoftmaxHead.Fit fit, int[] fold, int folds, IntentTrainer.Options options) {
+    /**
+     * Logits of every example from a head trained without its fold, on a lexicon fitted without it too: an
+     * n-gram only the held-out examples have is as unknown to that head as a new question's (decision 125).
+     */
+    private static float[][] outOfFoldLogits(float[][] dense, List<String> texts, Function<List<String>, LexicalFeatures> lexiconOf,
+                                             int[] y, int classes, SoftmaxHead.Fit fit, int[] fold, int folds,
+                                             IntentTrainer.Options options) {
         int n = y.length;
         float[][] oof = new float[n][];
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), folds), r -> {
@@ -150,6 +158,13 @@ final class FoldCalibration {
                             m++;
                         }
                     }
+                    List<String> known = new ArrayList<>(m);
+                    for (int i = 0; i < n; i++) {
+                        if (fold[i] != held) {
+                            known.add(texts.get(i));
+                        }
+                    }
+                    LexicalFeatures lexicon = lexiconOf.apply(known);
                     float[][] d = new float[m][];
                     SparseVector[] l = new SparseVector[m];
                     int[] ly = new int[m];
@@ -157,14 +172,14 @@ final class FoldCalibration {
                     for (int i = 0; i < n; i++) {
                         if (fold[i] != held) {
                             d[k] = dense[i];
-                            l[k] = lex[i];
+                            l[k] = lexicon.transform(texts.get(i));
                             ly[k++] = y[i];
                         }
                     }
-                    SoftmaxHead h = SoftmaxHead.fit(d, l, ly, classes, vocab, fit);
+                    SoftmaxHead h = SoftmaxHead.fit(d, l, ly, classes, lexicon.size(), fit);
                     for (int i = 0; i < n; i++) {
                         if (fold[i] == held) {
-                            oof[i] = h.logits(dense[i], lex[i]);
+                            oof[i] = h.logits(dense[i], lexicon.transform(texts.get(i)));
                         }
                     }
                 }));

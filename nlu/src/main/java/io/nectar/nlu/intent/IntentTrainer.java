@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Trains an intent model from labelled examples: a softmax head over frozen sentence vectors (any number of
@@ -110,7 +111,7 @@ public final class IntentTrainer {
          * which follows from the examples, left out): a saved head trained with other settings is trained again.
          */
         public String recipe() {
-            return "lexicon=" + LexicalFeatures.VERSION + " folds=" + folds + " lexical=" + lexical + " lexicalWeight=" + lexicalWeight + " maxLexical=" + maxLexicalFeatures
+            return "lexicon=" + LexicalFeatures.VERSION + " calibration=" + FoldCalibration.VERSION + " folds=" + folds + " lexical=" + lexical + " lexicalWeight=" + lexicalWeight + " maxLexical=" + maxLexicalFeatures
                     + " lr=" + learningRate + " wd=" + weightDecay + " steps=" + steps + " acceptCorrect=" + acceptCorrect
                     + " seed=" + seed + " labelSmoothing=" + labelSmoothing + " oosRecallWeight=" + oosRecallWeight;
         }
@@ -195,17 +196,19 @@ public final class IntentTrainer {
             y[i] = labelIndex.get(examples.get(i).intent());
             texts.add(examples.get(i).text());
         }
-        LexicalFeatures lexicon = options.lexical()
-                ? LexicalFeatures.fit(texts, n > 2000 ? 2 : 1, options.maxLexicalFeatures(),
-                        encoders.isEmpty() ? 1f : (float) options.lexicalWeight())
-                : LexicalFeatures.none();
+        int minDf = n > 2000 ? 2 : 1;
+        float lexicalWeight = encoders.isEmpty() ? 1f : (float) options.lexicalWeight();
+        Function<List<String>, LexicalFeatures> lexiconOf = options.lexical()
+                ? t -> LexicalFeatures.fit(t, minDf, options.maxLexicalFeatures(), lexicalWeight)
+                : t -> LexicalFeatures.none();
+        LexicalFeatures lexicon = lexiconOf.apply(texts);
         SparseVector[] lex = new SparseVector[n];
         for (int i = 0; i < n; i++) {
             lex[i] = lexicon.transform(texts.get(i));
         }
         int oosIndex = labels.indexOf(IntentExample.OUT_OF_SCOPE);
         SoftmaxHead.Fit fit = options.fit(oosIndex, n);
-        FoldCalibration.Result held = FoldCalibration.run(vectors, lex, y, labels, lexicon.size(), fit, options);
+        FoldCalibration.Result held = FoldCalibration.run(vectors, texts, lexiconOf, y, labels, fit, options);
         SoftmaxHead head = SoftmaxHead.fit(vectors, lex, y, labels.size(), lexicon.size(), fit);
         head.scale((float) (1.0 / held.temperature()));
         double seconds = (System.nanoTime() - started) / 1e9;
