@@ -286,8 +286,8 @@ public final class IntentHeads {
             log.info("head {}: not used: most entries have a single phrasing; answered by the nearest phrasing (decision 112)", key);
             return null;
         }
-        IntentTrainer.Options options = training.forLanguage(lang);
-        String hash = data.recipe() + " " + options.recipe();
+        double[] lexicalWeights = training.lexicalWeightsFor(lang);
+        String hash = data.recipe() + " " + training.recipe() + " lexicalWeights=" + java.util.Arrays.toString(lexicalWeights);
         String origin = null;
         List<String> versions = registry.versions(key);
         for (int i = versions.size() - 1; i >= 0; i--) {
@@ -305,14 +305,16 @@ public final class IntentHeads {
         if (origin == null) {
             long t0 = System.nanoTime();
             List<IntentExample> examples = data.examples().get();
-            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames, options.withOosWeight(outOfScopeWeight(examples)));
+            TrainedIntentModel model = IntentTrainer.train(examples, via, encoderNames,
+                    training.withOosWeight(outOfScopeWeight(examples)), lexicalWeights);
             Path dir = registry.publish(key, model);
             try {
                 Files.writeString(dir.resolve(RECIPE_FILE), hash + "\n");
             } catch (IOException e) {
                 log.warn("head {}: cannot write {} ({}): the next start trains it again", key, dir.resolve(RECIPE_FILE), e.getMessage());
             }
-            origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+            origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms"
+                    + (lexicalWeights.length > 1 ? String.format(java.util.Locale.ROOT, " (lexical weight %.2f)", model.lexicalWeight()) : "");
         }
         IntentModel current = registry.current(key);
         prune(key, current.directory().getFileName().toString());

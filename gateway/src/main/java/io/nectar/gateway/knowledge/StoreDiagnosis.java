@@ -82,7 +82,7 @@ public final class StoreDiagnosis {
             List<IntentExample> examples = IntentHeads.withBackground(executor, own, lang, primary,
                     router.calibration(primary).threshold() + KnowledgeBase.BACKGROUND_MARGIN);
             TrainedIntentModel model = IntentTrainer.train(examples, executor, router.encodersFor(lang),
-                    options.forLanguage(lang).withOosWeight(IntentHeads.outOfScopeWeight(examples)));
+                    options.withOosWeight(IntentHeads.outOfScopeWeight(examples)), options.lexicalWeightsFor(lang));
             List<float[]> vectors = executor.encodeAllBlocking(primary, own.stream().map(IntentExample::text).toList());
             boolean headless = IntentHeads.answersWithoutHead(own, store.enforcesAnswerPrecision());
             out.add(report(lang, own, examples, vectors, model.heldOut(), store.answerPrecisionOrDefault(), headless,

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,12 +56,12 @@ class HeadRecipeTest {
     }
 
     @Test
-    void aChineseHeadWeighsItsCharacterNgramsMoreUnlessTold() {
+    void aChineseHeadChoosesBetweenTwoLexicalWeightsUnlessTold() {
         IntentTrainer.Options d = IntentTrainer.Options.DEFAULT;
-        assertEquals(IntentTrainer.Options.CHINESE_LEXICAL_WEIGHT, d.forLanguage("zh").lexicalWeight());
-        assertEquals(d.lexicalWeight(), d.forLanguage("en").lexicalWeight());
-        assertEquals(0.5, d.withLexicalWeight(0.5).forLanguage("zh").lexicalWeight(), "a weight of its own is kept");
-        assertNotEquals(d.recipe(), d.forLanguage("zh").recipe());
+        assertArrayEquals(new double[]{d.lexicalWeight(), IntentTrainer.Options.CHINESE_LEXICAL_WEIGHT}, d.lexicalWeightsFor("zh"));
+        assertArrayEquals(new double[]{d.lexicalWeight()}, d.lexicalWeightsFor("en"));
+        assertArrayEquals(new double[]{0.5}, d.withLexicalWeight(0.5).lexicalWeightsFor("zh"), "a weight of its own is kept");
+        assertNotEquals(d.recipe(), d.withLexicalWeight(0.5).recipe());
         assertEquals(d.recipe(), d.withThreads(1).recipe(), "threads do not change what a head learns");
     }
 

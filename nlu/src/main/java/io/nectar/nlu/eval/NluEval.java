@@ -120,8 +120,8 @@ public final class NluEval {
                 for (String name : encNames) {
                     refs.add(new IntentModelInfo.EncoderRef(name, executor.encoder(name).dimension()));
                 }
-                IntentTrainer.Options options = cfg.trainerOptions(lang);
-                TrainedIntentModel trained = IntentTrainer.train(langTrain, refs, vectors, options);
+                IntentTrainer.Options options = cfg.trainerOptions();
+                TrainedIntentModel trained = IntentTrainer.train(langTrain, refs, vectors, options, cfg.lexicalWeights(lang));
                 double seconds = (System.nanoTime() - ts) / 1e9;
                 trainSeconds += seconds;
                 IntentModelInfo info = trained.info();
@@ -131,8 +131,8 @@ public final class NluEval {
                         info.lexicalFeatures(), seconds, encodeSeconds, info.metrics().trainSeconds(),
                         trained.weightBytes() / 1e6);
                 out.printf("[%s] held-out folds: accuracy %.4f, in-scope %.4f, oos recall %.4f; temperature %.3f, "
-                                + "threshold %.4f%n", lang, info.metrics().accuracy(), info.metrics().inScopeAccuracy(),
-                        info.metrics().oosRecall(), info.temperature(), info.threshold());
+                                + "threshold %.4f, lexical weight %.2f%n", lang, info.metrics().accuracy(), info.metrics().inScopeAccuracy(),
+                        info.metrics().oosRecall(), info.temperature(), info.threshold(), trained.lexicalWeight());
                 Path dir = modelRoot.resolve(lang);
                 trained.save(dir);
                 Set<String> seen = new HashSet<>();

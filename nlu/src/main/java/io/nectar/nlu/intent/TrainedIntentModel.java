@@ -58,6 +58,11 @@ public final class TrainedIntentModel implements IntentClassifier {
         return z;
     }
 
+    /** Length of the lexical features beside one sentence vector (0 without lexical features). */
+    public double lexicalWeight() {
+        return lexicon.weight();
+    }
+
     /** Size of the exported ONNX graph's weights in bytes. */
     public long weightBytes() {
         return 4L * (head.wDense.length + head.wLex.length + head.bias.length);
