@@ -22,10 +22,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -260,8 +262,8 @@ public final class IntentHeads {
 
     /**
      * Makes the merchant's head for a language current: a saved version trained from the same recipe (the
-     * examples and the trainer's settings for the language) with these encoders, else a newly trained one. Returns {@code null} (and stops serving any earlier head)
-     * when the examples name fewer than two intents ("none of these" counting as one), or when most intents
+     * examples and the trainer's settings for the language) with these encoders, else a newly trained one.
+     * Returns {@code null} (and stops serving any earlier head) when the examples name fewer than two intents ("none of these" counting as one), or when most intents
      * have a single phrasing and the store sets no answer precision (decision 112). Answers at the given
      * precision (NaN: report the coverage at the default precision without enforcing it). A retrain in the
      * background encodes on an executor of its own, so shoppers' questions never queue behind a store's
@@ -287,7 +289,7 @@ public final class IntentHeads {
             return null;
         }
         double[] lexicalWeights = training.lexicalWeightsFor(lang);
-        String hash = data.recipe() + " " + training.recipe() + " lexicalWeights=" + java.util.Arrays.toString(lexicalWeights);
+        String hash = data.recipe() + " " + training.recipe() + " lexicalWeights=" + Arrays.toString(lexicalWeights);
         String origin = null;
         List<String> versions = registry.versions(key);
         for (int i = versions.size() - 1; i >= 0; i--) {
@@ -314,7 +316,7 @@ public final class IntentHeads {
                 log.warn("head {}: cannot write {} ({}): the next start trains it again", key, dir.resolve(RECIPE_FILE), e.getMessage());
             }
             origin = "trained " + dir.getFileName() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms"
-                    + (lexicalWeights.length > 1 ? String.format(java.util.Locale.ROOT, " (lexical weight %.2f)", model.lexicalWeight()) : "");
+                    + (lexicalWeights.length > 1 ? String.format(Locale.ROOT, " (lexical weight %.2f)", model.lexicalWeight()) : "");
         }
         IntentModel current = registry.current(key);
         prune(key, current.directory().getFileName().toString());

@@ -113,7 +113,8 @@ public final class IntentTrainer {
          * which follows from the examples, left out): a saved head trained with other settings is trained again.
          */
         public String recipe() {
-            return "lexicon=" + LexicalFeatures.VERSION + " calibration=" + FoldCalibration.VERSION + " folds=" + folds + " lexical=" + lexical + " lexicalWeight=" + lexicalWeight + " maxLexical=" + maxLexicalFeatures
+            return "lexicon=" + LexicalFeatures.VERSION + " calibration=" + FoldCalibration.VERSION + " folds=" + folds
+                    + " lexical=" + lexical + " lexicalWeight=" + lexicalWeight + " maxLexical=" + maxLexicalFeatures
                     + " lr=" + learningRate + " wd=" + weightDecay + " steps=" + steps + " acceptCorrect=" + acceptCorrect
                     + " seed=" + seed + " labelSmoothing=" + labelSmoothing + " oosRecallWeight=" + oosRecallWeight;
         }
@@ -138,9 +139,8 @@ public final class IntentTrainer {
     }
 
     /**
-     * As {@link #train(List, EncoderExecutor, List, Options)}, once for each lexical weight (the examples
-     * encoded once), keeping the model whose held-out folds read the examples best (the first on a tie, or
-     * when there are too few examples for folds).
+     * As {@link #train(List, EncoderExecutor, List, Options)}, choosing among lexical weights by held-out folds
+     * ({@link #train(List, List, float[][], Options, double[])}); the examples are encoded once.
      */
     public static TrainedIntentModel train(List<IntentExample> examples, EncoderExecutor executor,
                                            List<String> encoderNames, Options options, double[] lexicalWeights) {
@@ -168,19 +168,6 @@ public final class IntentTrainer {
         return train(examples, refs, dense, options, lexicalWeights);
     }
 
-    /** As {@link #train(List, List, float[][], Options)}, keeping the best of the lexical weights by held-out folds. */
-    public static TrainedIntentModel train(List<IntentExample> examples, List<IntentModelInfo.EncoderRef> encoders,
-                                           float[][] vectors, Options options, double[] lexicalWeights) {
-        TrainedIntentModel best = null;
-        for (double w : lexicalWeights) {
-            TrainedIntentModel m = train(examples, encoders, vectors, options.withLexicalWeight(w));
-            if (best == null || m.info().metrics().accuracy() > best.info().metrics().accuracy()) {
-                best = m;
-            }
-        }
-        return best;
-    }
-
     /**
      * Trains on examples whose sentence vectors are already known.
      *
@@ -189,6 +176,16 @@ public final class IntentTrainer {
      */
     public static TrainedIntentModel train(List<IntentExample> examples, List<IntentModelInfo.EncoderRef> encoders,
                                            float[][] vectors, Options options) {
+        return train(examples, encoders, vectors, options, new double[]{options.lexicalWeight()});
+    }
+
+    /**
+     * As {@link #train(List, List, float[][], Options)}, calibrating on held-out folds at each lexical weight
+     * and fitting the final head at the one whose folds read the examples best (the first on a tie, or when
+     * there are too few examples for folds).
+     */
+    public static TrainedIntentModel train(List<IntentExample> examples, List<IntentModelInfo.EncoderRef> encoders,
+                                           float[][] vectors, Options options, double[] lexicalWeights) {
         long started = System.nanoTime();
         if (examples.size() != vectors.length) {
             throw new IllegalArgumentException(examples.size() + " examples but " + vectors.length + " vectors");
@@ -221,19 +218,23 @@ public final class IntentTrainer {
             y[i] = labelIndex.get(examples.get(i).intent());
             texts.add(examples.get(i).text());
         }
-        int minDf = n > 2000 ? 2 : 1;
-        float lexicalWeight = encoders.isEmpty() ? 1f : (float) options.lexicalWeight();
-        Function<List<String>, LexicalFeatures> lexiconOf = options.lexical()
-                ? t -> LexicalFeatures.fit(t, minDf, options.maxLexicalFeatures(), lexicalWeight)
-                : t -> LexicalFeatures.none();
+        int oosIndex = labels.indexOf(IntentExample.OUT_OF_SCOPE);
+        SoftmaxHead.Fit fit = options.fit(oosIndex, n);
+        FoldCalibration.Result held = null;
+        Function<List<String>, LexicalFeatures> lexiconOf = null;
+        for (double w : lexicalWeights) {
+            Function<List<String>, LexicalFeatures> candidate = lexiconOf(options, w, encoders.isEmpty(), n);
+            FoldCalibration.Result r = FoldCalibration.run(vectors, texts, candidate, y, labels, fit, options);
+            if (held == null || r.metrics().accuracy() > held.metrics().accuracy()) {
+                held = r;
+                lexiconOf = candidate;
+            }
+        }
         LexicalFeatures lexicon = lexiconOf.apply(texts);
         SparseVector[] lex = new SparseVector[n];
         for (int i = 0; i < n; i++) {
             lex[i] = lexicon.transform(texts.get(i));
         }
-        int oosIndex = labels.indexOf(IntentExample.OUT_OF_SCOPE);
-        SoftmaxHead.Fit fit = options.fit(oosIndex, n);
-        FoldCalibration.Result held = FoldCalibration.run(vectors, texts, lexiconOf, y, labels, fit, options);
         SoftmaxHead head = SoftmaxHead.fit(vectors, lex, y, labels.size(), lexicon.size(), fit);
         head.scale((float) (1.0 / held.temperature()));
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -252,6 +253,19 @@ public final class IntentTrainer {
             probeTexts[i] = texts.get(row);
         }
         return new TrainedIntentModel(info, head, lexicon, probeDense, probeTexts, held.readings());
+    }
+
+    /**
+     * How a head's lexical features are fitted on a list of texts at lexical weight {@code weight} (a model
+     * without encoders weighs them 1: there is nothing to weigh them against).
+     */
+    private static Function<List<String>, LexicalFeatures> lexiconOf(Options options, double weight, boolean lexicalOnly, int examples) {
+        if (!options.lexical()) {
+            return t -> LexicalFeatures.none();
+        }
+        int minDf = examples > 2000 ? 2 : 1;
+        float w = lexicalOnly ? 1f : (float) weight;
+        return t -> LexicalFeatures.fit(t, minDf, options.maxLexicalFeatures(), w);
     }
 
     /** Concatenates a text's vectors in the model's encoder order. */
