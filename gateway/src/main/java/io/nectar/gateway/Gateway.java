@@ -234,6 +234,9 @@ public final class Gateway {
             services.metrics().counter("nectar_nlu_batches_total", "ONNX batches run", () -> executor.stats().batches());
             services.metrics().counter("nectar_nlu_rejected_total", "Inference requests refused as overloaded",
                     () -> executor.stats().rejected());
+            services.metrics().counter("nectar_nlu_relieved_total",
+                    "ONNX batches taken by the normal-priority relief worker because they waited too long (decision 126)",
+                    () -> executor.stats().relieved());
             Path data = config.dataDir().toAbsolutePath();
             KnowledgeIndex index = new KnowledgeIndex(IndexConfig.defaults().withSnapshots(data.resolve("index"), 0));
             closeables.add(index);

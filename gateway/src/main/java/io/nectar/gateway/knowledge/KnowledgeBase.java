@@ -13,6 +13,8 @@ import io.nectar.nlu.LanguageIdentifier;
 import io.nectar.nlu.entity.EntityExtractor;
 import io.nectar.nlu.entity.Gazetteer;
 import io.nectar.nlu.exec.EncoderExecutor;
+import io.nectar.nlu.exec.Relief;
+import io.nectar.nlu.exec.YieldingExecutor;
 import io.nectar.nlu.intent.IntentModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every merchant's store, its semantic index and its intent heads, and what a shopper's question means
@@ -111,7 +109,7 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
     private final Ranking ranking;
     private final Map<String, Merchant> merchants = new ConcurrentHashMap<>();
     private final Map<String, InstallReport> reports = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor searchPool;
+    private final YieldingExecutor searchPool;
     private final AnswerCache answers;
     private final Ranker ranker;
     private final java.util.concurrent.atomic.LongAdder degraded = new java.util.concurrent.atomic.LongAdder();
@@ -156,14 +154,8 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
         this.index = index;
         this.heads = heads;
         this.ranking = ranking;
-        AtomicInteger n = new AtomicInteger();
-        this.searchPool = new ThreadPoolExecutor(searchThreads, searchThreads, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(searchQueue), r -> {
-                    Thread t = new Thread(r, "knowledge-search-" + n.getAndIncrement());
-                    t.setDaemon(true);
-                    t.setPriority(Thread.MIN_PRIORITY); // intent heads and index search: as EncoderExecutor's workers
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+        // intent heads and index search: low priority as EncoderExecutor's workers, with their relief (decision 126)
+        this.searchPool = new YieldingExecutor("knowledge-search", searchThreads, searchQueue, Relief.DEFAULT);
         this.updater = new KnowledgeUpdater(this, encoders, index, heads, router);
     }
 
@@ -463,13 +455,13 @@ public final class KnowledgeBase implements IntentClassifier, AutoCloseable {
 
     /** Searches waiting for a thread right now. */
     public int searchQueueDepth() {
-        return searchPool.getQueue().size();
+        return searchPool.queueDepth();
     }
 
     @Override
     public void close() {
         updater.close();
-        searchPool.shutdownNow();
+        searchPool.close();
     }
 
     /** For tests: the head a merchant's language is served by, or {@code null}. */

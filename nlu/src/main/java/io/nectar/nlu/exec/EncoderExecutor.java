@@ -43,7 +43,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Workers run at {@link Thread#MIN_PRIORITY}: inference is throughput work, and the threads that share a
  * core with it (a server's event loops) answer in a fraction of a millisecond what takes it tens. The JVM
  * maps priorities to the OS only when asked (on Linux {@code -XX:ThreadPriorityPolicy=1}, and
- * {@code -XX:JavaPriority1_To_OSPriority=19} for the lowest nice; lowering needs no privilege).
+ * {@code -XX:JavaPriority1_To_OSPriority=19} for the lowest nice; lowering needs no privilege). Then one
+ * more worker at normal priority, the {@link Relief} worker, takes a batch whenever the queue's oldest job
+ * has waited too long, so that inference past saturation is not starved by the event loops.
  */
 public final class EncoderExecutor implements AutoCloseable {
 
@@ -88,16 +90,19 @@ public final class EncoderExecutor implements AutoCloseable {
     /** What waits in the queue: one shopper's text, or a build's run that is encoded as it is. */
     private sealed interface Job permits Request, BuildRun {
         void fail(NluException e);
+
+        /** {@link System#nanoTime} when it was queued. */
+        long queuedAt();
     }
 
-    private record Request(String encoder, String text, CompletableFuture<float[]> result) implements Job {
+    private record Request(String encoder, String text, CompletableFuture<float[]> result, long queuedAt) implements Job {
         @Override
         public void fail(NluException e) {
             result.completeExceptionally(e);
         }
     }
 
-    private record BuildRun(String encoder, List<Request> requests) implements Job {
+    private record BuildRun(String encoder, List<Request> requests, long queuedAt) implements Job {
         @Override
         public void fail(NluException e) {
             requests.forEach(r -> r.fail(e));
@@ -106,6 +111,7 @@ public final class EncoderExecutor implements AutoCloseable {
 
     private final Map<String, SentenceEncoder> encoders;
     private final Options options;
+    private final Relief relief;
     private final BlockingQueue<Job> queue;
     private final AsyncCache<String, float[]> cache;
     private final List<Thread> threads = new ArrayList<>();
@@ -115,8 +121,17 @@ public final class EncoderExecutor implements AutoCloseable {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder batches = new LongAdder();
     private final LongAdder encoded = new LongAdder();
+    private final LongAdder relieved = new LongAdder();
 
     public EncoderExecutor(List<SentenceEncoder> encoders, Options options) {
+        this(encoders, options, Relief.DEFAULT);
+    }
+
+    /**
+     * @param relief whether a worker at normal priority takes batches whose oldest job waited too long for
+     *               the low-priority ones (see {@link Relief})
+     */
+    public EncoderExecutor(List<SentenceEncoder> encoders, Options options, Relief relief) {
         if (encoders.isEmpty()) {
             throw new IllegalArgumentException("at least one encoder is required");
         }
@@ -125,16 +140,24 @@ public final class EncoderExecutor implements AutoCloseable {
             this.encoders.put(e.name(), e);
         }
         this.options = options;
+        this.relief = relief;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         this.cache = options.cacheSize() > 0 ? Caffeine.newBuilder().maximumSize(options.cacheSize())
                 .executor(Runnable::run).buildAsync() : null;
         for (int i = 0; i < options.workers(); i++) {
-            Thread t = new Thread(this::workLoop, "nlu-encoder-" + i);
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY); // throughput work: see the class comment
-            threads.add(t);
-            t.start();
+            start("nlu-encoder-" + i, Thread.MIN_PRIORITY, false); // throughput work: see the class comment
         }
+        if (relief.on()) {
+            start("nlu-encoder-relief", Thread.NORM_PRIORITY, true);
+        }
+    }
+
+    private void start(String name, int priority, boolean relieving) {
+        Thread t = new Thread(() -> workLoop(relieving), name);
+        t.setDaemon(true);
+        t.setPriority(priority);
+        threads.add(t);
+        t.start();
     }
 
     /**
@@ -142,7 +165,7 @@ public final class EncoderExecutor implements AutoCloseable {
      * this one's requests (they then share only the cores). Closing it leaves the encoders open.
      */
     public EncoderExecutor sibling(Options options) {
-        return new EncoderExecutor(List.copyOf(encoders.values()), options);
+        return new EncoderExecutor(List.copyOf(encoders.values()), options, relief);
     }
 
     /** Names of the encoders this executor runs. */
@@ -190,11 +213,11 @@ public final class EncoderExecutor implements AutoCloseable {
         }
         List<Request> requests = new ArrayList<>(texts.size());
         for (String text : texts) {
-            requests.add(new Request(encoder, TextNormalizer.normalize(text), new CompletableFuture<>()));
+            requests.add(new Request(encoder, TextNormalizer.normalize(text), new CompletableFuture<>(), 0));
         }
         for (List<Request> run : buildRuns(requests)) {
             try {
-                queue.put(new BuildRun(encoder, run));
+                queue.put(new BuildRun(encoder, run, System.nanoTime()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new NluException(NluException.Code.CLOSED, "interrupted");
@@ -241,14 +264,18 @@ public final class EncoderExecutor implements AutoCloseable {
     /** Queues one text; throws {@link NluException.Code#OVERLOADED} at once when the queue is full. */
     private CompletableFuture<float[]> enqueue(String encoder, String normalized) {
         CompletableFuture<float[]> f = new CompletableFuture<>();
-        if (!queue.offer(new Request(encoder, normalized, f))) {
+        if (!queue.offer(new Request(encoder, normalized, f, System.nanoTime()))) {
             rejected.increment();
             throw new NluException(NluException.Code.OVERLOADED, "inference queue full (" + options.queueCapacity() + " waiting)");
         }
         return f;
     }
 
-    private void workLoop() {
+    /**
+     * A worker's loop. A relieving worker (normal priority) takes a batch only when the queue's oldest job
+     * has waited {@link Relief#afterNanos()}, and then exactly as the others do.
+     */
+    private void workLoop(boolean relieving) {
         Map<String, SentenceEncoder.Session> sessions = new HashMap<>();
         try {
             for (SentenceEncoder e : encoders.values()) {
@@ -258,7 +285,7 @@ public final class EncoderExecutor implements AutoCloseable {
             List<Request> batch = new ArrayList<>(options.maxBatchSize());
             List<BuildRun> builds = new ArrayList<>();
             while (!closed) {
-                Job first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Job first = relieving ? overdue() : queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -303,6 +330,21 @@ public final class EncoderExecutor implements AutoCloseable {
         } finally {
             sessions.values().forEach(SentenceEncoder.Session::close);
         }
+    }
+
+    /** The queue's head once it is overdue (null when it went to another worker first, or on close). */
+    private Job overdue() throws InterruptedException {
+        if (!relief.awaitOverdue(() -> {
+            Job head = queue.peek();
+            return head == null ? null : head.queuedAt();
+        }, () -> closed)) {
+            return null;
+        }
+        Job j = queue.poll();
+        if (j != null) {
+            relieved.increment();
+        }
+        return j;
     }
 
     private void run(Map<String, SentenceEncoder.Session> sessions, List<Request> batch) {
@@ -364,12 +406,15 @@ public final class EncoderExecutor implements AutoCloseable {
         return options.queueCapacity();
     }
 
-    /** Counters since start: requests asked, refused as overloaded, ONNX runs, sentences encoded. */
+    /**
+     * Counters since start: requests asked, refused as overloaded, ONNX runs, sentences encoded, batches the
+     * relief worker took.
+     */
     public Stats stats() {
-        return new Stats(requests.sum(), rejected.sum(), batches.sum(), encoded.sum());
+        return new Stats(requests.sum(), rejected.sum(), batches.sum(), encoded.sum(), relieved.sum());
     }
 
-    public record Stats(long requests, long rejected, long batches, long encoded) {
+    public record Stats(long requests, long rejected, long batches, long encoded, long relieved) {
         public double meanBatchSize() {
             return batches == 0 ? 0 : (double) encoded / batches;
         }

@@ -276,4 +276,40 @@ class EncoderExecutorTest {
             ex.encode(encoder.name(), "can I pay by card").get(20, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void theReliefWorkerTakesOnlyBatchesThatWaitedTooLongAndGivesEachItsOwnVector() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            texts.add("where is parcel number " + i + " now");
+        }
+        float[][] alone = new float[texts.size()][];
+        try (SentenceEncoder.Session s = encoder.newSession()) {
+            for (int i = 0; i < texts.size(); i++) {
+                alone[i] = s.encode(List.of(texts.get(i)))[0];
+            }
+        }
+        // one low-priority worker, batches of one (each the vector its text gets alone); the queue's tail waits
+        // hundreds of milliseconds, so the relief worker takes part of it
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 4096, 1, 0, 0),
+                Relief.after(5))) {
+            List<CompletableFuture<float[]>> futures = new ArrayList<>();
+            for (String t : texts) {
+                futures.add(ex.encode(encoder.name(), t));
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(alone[i], futures.get(i).get(60, TimeUnit.SECONDS), 1e-5f, texts.get(i));
+            }
+            long relieved = ex.stats().relieved();
+            assertTrue(relieved > 0 && relieved < texts.size(), "relief took " + relieved);
+        }
+        // a request answered within the limit is never the relief worker's
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 64, 8, 0, 0),
+                Relief.after(60_000))) {
+            for (int i = 0; i < 5; i++) {
+                ex.encode(encoder.name(), texts.get(i)).get(20, TimeUnit.SECONDS);
+            }
+            assertEquals(0, ex.stats().relieved());
+        }
+    }
 }
