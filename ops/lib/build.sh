@@ -10,6 +10,14 @@
 # nectar_gateway_jar TAG  builds gateway/target/nectar-gateway.jar when it is missing or older than the
 #                         sources; a caller that waited for another build finds the jar fresh and skips
 #                         its own. Sets JAR.
+# NECTAR_PRIORITY_OPTS    JVM options that let the OS see thread priorities, for every gateway these scripts
+#                         start unless NECTAR_JAVA_OPTS is set: inference and search threads at nice 19 give a
+#                         server's event loops the core first, and their normal-priority relief threads take
+#                         any work that waited over 100 ms (docs/decisions.md 113 and 126). A JVM not run as
+#                         root warns that priority changes may be ignored: lowering one, all Nectar does,
+#                         needs no privilege.
+
+NECTAR_PRIORITY_OPTS="-XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19"
 
 nectar_mvn() {
   MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -B --no-transfer-progress -Dstyle.color=never "$@"
