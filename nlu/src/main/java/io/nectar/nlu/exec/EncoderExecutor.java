@@ -162,10 +162,12 @@ public final class EncoderExecutor implements AutoCloseable {
 
     /**
      * A new executor over the same encoders with other options, for work that must never queue in front of
-     * this one's requests (they then share only the cores). Closing it leaves the encoders open.
+     * this one's requests (they then share only the cores). It has no relief worker: its work (a retrain, a
+     * store check) can wait for a quiet core, and must not take one from shoppers by waiting long enough.
+     * Closing it leaves the encoders open.
      */
     public EncoderExecutor sibling(Options options) {
-        return new EncoderExecutor(List.copyOf(encoders.values()), options, relief);
+        return new EncoderExecutor(List.copyOf(encoders.values()), options, Relief.OFF);
     }
 
     /** Names of the encoders this executor runs. */

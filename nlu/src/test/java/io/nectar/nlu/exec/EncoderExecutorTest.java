@@ -312,4 +312,20 @@ class EncoderExecutorTest {
             assertEquals(0, ex.stats().relieved());
         }
     }
+
+    @Test
+    void aSiblingHasNoReliefWorkerItsWorkWaitsForAQuietCore() throws Exception {
+        try (EncoderExecutor ex = new EncoderExecutor(List.of(encoder), new EncoderExecutor.Options(1, 64, 8, 0, 0),
+                Relief.after(1));
+             EncoderExecutor sibling = ex.sibling(new EncoderExecutor.Options(1, 4096, 1, 0, 0))) {
+            List<CompletableFuture<float[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                futures.add(sibling.encode(encoder.name(), "retrain phrasing number " + i));
+            }
+            for (CompletableFuture<float[]> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(0, sibling.stats().relieved());
+        }
+    }
 }
